@@ -1,0 +1,1 @@
+"""The connector engine: templates, value rendering, remote calls."""

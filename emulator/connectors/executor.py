@@ -1,0 +1,163 @@
+"""Runs one remote predict: builds the vendor request from a deployed connector and sends it with requests.
+
+The order of checks follows the plugin's per-call order (payload, placeholders,
+trusted URL, method, empty body, URI, headers, network guard, send), so that the
+first error a bad request meets is the one a real node reports.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit
+
+import requests
+
+from ..errors import illegal_argument, status_exception
+from .endpoints import check_network, check_trusted
+from .input_headers import resolve_headers
+from .output import model_tensors, parse_response_body
+from .payload import build_payload, runtime_parameters
+from .templates import substitute
+
+REMOTE_SERVICE_ERROR = "Error from remote service: "
+_METHODS = ("POST", "GET", "PUT", "DELETE")
+
+
+@dataclass(frozen=True)
+class ExecutionOptions:
+    """The node settings and version a call depends on."""
+
+    private_ip_enabled: bool = False
+    max_json_size: int = 100_000_000
+    check_trusted_at_predict: bool = True
+    integers_preserved: bool = True
+    empty_body_is_502: bool = True
+
+
+@dataclass(frozen=True)
+class RemoteRequest:
+    method: str
+    url: str
+    headers: dict[str, str]
+    body: bytes | None
+    connect_timeout: float
+    read_timeout: float
+
+
+def find_action(connector: Mapping[str, Any], action_type: str) -> dict[str, Any]:
+    for action in connector.get("actions") or []:
+        if str(action.get("action_type", "")).upper() == action_type.upper():
+            return action
+    raise illegal_argument(f"no {action_type} action found")
+
+
+def prepare(
+    connector: Mapping[str, Any],
+    deploy_headers: Mapping[str, str | None],
+    trusted_regexes: list[str],
+    request_parameters: Mapping[str, str | None],
+    action_type: str,
+    options: ExecutionOptions,
+) -> RemoteRequest:
+    action = find_action(connector, action_type)
+    parameters = runtime_parameters(connector.get("parameters") or {}, request_parameters)
+    payload = build_payload(action.get("request_body"), parameters)
+    url = substitute(action["url"], parameters)
+    if options.check_trusted_at_predict:
+        check_trusted(url, trusted_regexes)
+    method = str(action.get("method", "")).upper()
+    if method not in _METHODS:
+        raise illegal_argument("unsupported http method")
+    if method == "POST" and not payload and action_type.upper() != "CANCEL_BATCH_PREDICT":
+        raise illegal_argument("Content length is 0. Aborting request to remote model")
+    _check_uri(url)
+    headers = resolve_headers(deploy_headers, parameters, connector.get("protocol"))
+    if not any(name.lower() == "content-type" for name in headers):
+        headers["Content-Type"] = "application/json"
+    check_network(url, private_ip_enabled=options.private_ip_enabled)
+    charset = parameters.get("charset") or "UTF-8"
+    body = payload.encode(charset) if payload else None
+    client_config = connector.get("client_config") or {}
+    return RemoteRequest(
+        method, url, headers, body,
+        float(client_config.get("connection_timeout", 30)), float(client_config.get("read_timeout", 30)),
+    )
+
+
+def _check_uri(url: str) -> None:
+    outer = (
+        "Encountered error when trying to create uri from endpoint in ml connector. Please update the endpoint in "
+        "connection configuration: "
+    )
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        raise illegal_argument(outer) from None
+    if any(ch in url for ch in ' "<>\\^`{|}') or not parts.scheme or not parts.hostname:
+        raise illegal_argument(outer)
+
+
+def send(
+    session: requests.Session, request: RemoteRequest, action_type: str, options: ExecutionOptions
+) -> dict[str, Any]:
+    """Send the request and turn the vendor answer into one ``inference_results`` entry."""
+    try:
+        response = session.request(
+            request.method, request.url, headers=request.headers, data=request.body,
+            timeout=(request.connect_timeout, request.read_timeout), allow_redirects=False,
+        )
+    except requests.Timeout as error:
+        raise status_exception(f"Error communicating with remote model: {_describe(error)}", 500) from None
+    except requests.RequestException as error:
+        raise status_exception(f"Error communicating with remote model: {_describe(error)}", 500) from None
+    status = response.status_code
+    body = response.content.decode("utf-8", errors="replace")
+    if status < 200 or status > 300:
+        if not body.strip():
+            raise status_exception(f"Remote service returned error status {status} with empty body", status)
+        if any(v.startswith("ThrottlingException") for v in _header_values(response, "x-amzn-ErrorType")):
+            raise status_exception(
+                REMOTE_SERVICE_ERROR + "The request was denied due to remote server throttling. To change the retry "
+                "policy and behavior, please update the connector client_config.",
+                status,
+            )
+        raise status_exception(REMOTE_SERVICE_ERROR + body, status)
+    if not body.strip() and action_type.upper() != "CANCEL_BATCH_PREDICT":
+        raise status_exception("Remote service returned empty response body", 502)
+    data = parse_response_body(
+        body, max_json_size=options.max_json_size, integers_preserved=options.integers_preserved
+    )
+    return model_tensors(data, status)
+
+
+def _header_values(response: requests.Response, name: str) -> list[str]:
+    value = response.headers.get(name)
+    return [v.strip() for v in value.split(",")] if value else []
+
+
+def _describe(error: requests.RequestException) -> str:
+    if isinstance(error, requests.ConnectTimeout):
+        return "connection timed out"
+    if isinstance(error, requests.ReadTimeout):
+        return "Read timed out"
+    if isinstance(error, requests.ConnectionError):
+        return "Connection refused"
+    return type(error).__name__
+
+
+def predict(
+    session: requests.Session,
+    connector: Mapping[str, Any],
+    deploy_headers: Mapping[str, Mapping[str, str | None]],
+    trusted_regexes: list[str],
+    request_parameters: Mapping[str, str | None],
+    action_type: str,
+    options: ExecutionOptions,
+) -> dict[str, Any]:
+    """One remote call for remote-parameter input: ``{"inference_results": [...]}``."""
+    # The plugin resolves credentials once at deploy, from the PREDICT action's headers.
+    headers = deploy_headers.get("PREDICT") or deploy_headers.get(action_type.upper()) or {}
+    request = prepare(connector, headers, trusted_regexes, request_parameters, action_type, options)
+    return {"inference_results": [send(session, request, action_type, options)]}

@@ -1,0 +1,73 @@
+"""From connector + predict parameters to the vendor request: parameter merge, escaping, payload checks."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from ..errors import illegal_argument
+from .templates import fill_null_defaults, substitute, unfilled_parameters
+from .values import escape_json, gson_json, is_json_container
+
+
+def escape_request_parameters(parameters: Mapping[str, str | None]) -> dict[str, str | None]:
+    """``escapeRemoteInferenceInputData``: JSON containers and ``no_escape_params`` keys stay raw."""
+    no_escape = {name.strip() for name in (parameters.get("no_escape_params") or "").split(",") if name.strip()}
+    out: dict[str, str | None] = {}
+    for key, value in parameters.items():
+        if value is None or is_json_container(value) or key in no_escape:
+            out[key] = value
+        else:
+            out[key] = escape_json(value)
+    return out
+
+
+_TO_STRING = re.compile(r"\$\{parameters\.([^}]+?)\.toString\(\)}")
+
+
+def add_to_string_parameters(parameters: dict[str, str | None]) -> None:
+    """``parseParameters``: a ``${parameters.x.toString()}`` inside another value gets ``x.toString()``."""
+    for value in list(parameters.values()):
+        if not value or ".toString()" not in value:
+            continue
+        for name in _TO_STRING.findall(value):
+            if name in parameters:
+                parameters[f"{name}.toString()"] = gson_json(parameters[name])[1:-1]
+
+
+def runtime_parameters(connector_parameters: Mapping[str, str | None],
+                       request_parameters: Mapping[str, str | None]) -> dict[str, str | None]:
+    """Connector parameters, overridden by the (escaped) request parameters."""
+    merged: dict[str, str | None] = dict(connector_parameters)
+    merged.update(escape_request_parameters(request_parameters))
+    add_to_string_parameters(merged)
+    return merged
+
+
+def build_payload(request_body: str | None, parameters: Mapping[str, str | None]) -> str | None:
+    """``HttpConnector.createPayload`` plus the checks that follow it."""
+    if request_body is None:
+        return parameters.get("http_body")
+    payload = substitute(fill_null_defaults(request_body, parameters), parameters)
+    if not is_json_or_ndjson(payload):
+        raise illegal_argument(f"Invalid payload: {payload}")
+    skip = (parameters.get("skip_validating_missing_parameters") or "").lower() == "true"
+    if not skip and "${parameters" in payload:
+        missing = unfilled_parameters(payload)
+        raise illegal_argument(f"Some parameter placeholder not filled in payload: {', '.join(missing)}")
+    return payload
+
+
+def is_json_or_ndjson(payload: str) -> bool:
+    if is_json_container(payload):
+        return True
+    lines = [line for line in payload.splitlines() if line.strip()]
+    if len(lines) < 2:
+        return False
+    return all(is_json_container(line) for line in lines)
+
+
+def parse_json_lenient(text: str) -> Any:
+    return json.loads(text)

@@ -1,0 +1,131 @@
+"""How ML Commons turns JSON values into the strings its templates see.
+
+The plugin parses request JSON with Jackson and re-serialises non-string
+parameter values with Gson (HTML escaping off), and escapes strings with
+Apache Commons Text ``escapeJson``. The exact characters matter because the
+result is spliced into the vendor request body.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from decimal import Decimal
+from typing import Any
+
+
+def java_double(value: float) -> str:
+    """``Double.toString``: shortest round-trip digits, Java's choice of plain or E notation."""
+    if math.isnan(value):
+        return "NaN"
+    if math.isinf(value):
+        return "Infinity" if value > 0 else "-Infinity"
+    if value == 0:
+        return "-0.0" if math.copysign(1.0, value) < 0 else "0.0"
+    sign = "-" if value < 0 else ""
+    magnitude = abs(value)
+    digits, exponent = _shortest_digits(magnitude)
+    if 1e-3 <= magnitude < 1e7:
+        point = exponent + 1
+        if point <= 0:
+            text = "0." + "0" * (-point) + digits
+        elif point >= len(digits):
+            text = digits + "0" * (point - len(digits)) + ".0"
+        else:
+            text = digits[:point] + "." + digits[point:]
+        return sign + text
+    mantissa = digits[0] + "." + (digits[1:] or "0")
+    return f"{sign}{mantissa}E{exponent}"
+
+
+def _shortest_digits(magnitude: float) -> tuple[str, int]:
+    """Significant digits and decimal exponent of the shortest repr (the digits JDK 19+ prints)."""
+    _, digit_tuple, exp = Decimal(repr(magnitude)).as_tuple()
+    digits = "".join(map(str, digit_tuple)).lstrip("0")
+    stripped = digits.rstrip("0")
+    exponent = len(digits) - 1 + int(exp)
+    return stripped or "0", exponent
+
+
+def gson_json(value: Any) -> str:
+    """Compact JSON as Gson writes it for the plugin (numbers as Java prints them, no HTML escaping)."""
+    if value is None:
+        return "null"
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        return java_double(value)
+    if isinstance(value, str):
+        return _gson_string(value)
+    if isinstance(value, dict):
+        return "{" + ",".join(_gson_string(str(k)) + ":" + gson_json(v) for k, v in value.items()) + "}"
+    if isinstance(value, (list, tuple)):
+        return "[" + ",".join(gson_json(v) for v in value) + "]"
+    return _gson_string(str(value))
+
+
+_GSON_REPLACEMENTS = {'"': '\\"', "\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t", "\b": "\\b", "\f": "\\f",
+                      "\u2028": "\\u2028", "\u2029": "\\u2029"}
+
+
+def _gson_string(text: str) -> str:
+    out = []
+    for ch in text:
+        replacement = _GSON_REPLACEMENTS.get(ch)
+        if replacement is not None:
+            out.append(replacement)
+        elif ord(ch) < 0x20:
+            out.append(f"\\u{ord(ch):04x}")
+        else:
+            out.append(ch)
+    return '"' + "".join(out) + '"'
+
+
+def parameter_string(value: Any) -> str | None:
+    """One parameter value as the plugin stores it: strings as-is, anything else as Gson JSON."""
+    if isinstance(value, str):
+        return value
+    return gson_json(value)
+
+
+def parameter_map(values: dict[str, Any]) -> dict[str, str | None]:
+    return {str(k): parameter_string(v) for k, v in values.items()}
+
+
+_APACHE_JSON_ESCAPES = {'"': '\\"', "\\": "\\\\", "/": "\\/", "\b": "\\b", "\n": "\\n", "\t": "\\t", "\f": "\\f",
+                        "\r": "\\r"}
+
+
+def escape_json(text: str) -> str:
+    """Apache Commons Text ``StringEscapeUtils.escapeJson``: also ``/`` and every char >= 0x7F."""
+    out = []
+    for ch in text:
+        replacement = _APACHE_JSON_ESCAPES.get(ch)
+        if replacement is not None:
+            out.append(replacement)
+            continue
+        code = ord(ch)
+        if code < 0x20 or code >= 0x7F:
+            if code > 0xFFFF:
+                code -= 0x10000
+                out.append(f"\\u{0xD800 + (code >> 10):04X}\\u{0xDC00 + (code & 0x3FF):04X}")
+            else:
+                out.append(f"\\u{code:04X}")
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+def is_json_container(text: str | None) -> bool:
+    """ML Commons ``StringUtils.isJson``: the text parses as a JSON object or array."""
+    if text is None or not text.strip():
+        return False
+    try:
+        parsed = json.loads(text)
+    except ValueError:
+        return False
+    return isinstance(parsed, (dict, list))

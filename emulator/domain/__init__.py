@@ -1,0 +1,1 @@
+"""The ML Commons backend: state and rules, no HTTP."""

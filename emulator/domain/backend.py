@@ -1,0 +1,45 @@
+"""The ML Commons backend of one emulator: every domain service over one shared state."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import requests
+
+from .connectors import Connectors
+from .context import MLContext
+from .model_groups import ModelGroups
+from .models import Models
+from .node import Node
+from .predict import Predictions
+from .settings import ClusterSettings
+from .store import Store
+from .tasks import Tasks
+
+
+class MLBackend:
+    """State (store, settings, deployed models) plus the services that own the rules."""
+
+    def __init__(self, node: Node, node_settings: dict[str, Any] | None,
+                 session_provider: Callable[[], requests.Session]) -> None:
+        self.node = node
+        self.node_settings = dict(node_settings or {})
+        self.store = Store()
+        self.settings = ClusterSettings(self.node_settings)
+        self.ctx = MLContext(self.store, self.settings, node)
+        self.model_groups = ModelGroups(self.ctx)
+        self.connectors = Connectors(self.ctx)
+        self.tasks = Tasks(self.ctx)
+        self.models = Models(self.ctx, self.model_groups, self.connectors, self.tasks)
+        self.predictions = Predictions(self.ctx, self.models, session_provider)
+
+    def reset(self) -> None:
+        """Back to a fresh node: no indices, no cluster-level settings, nothing deployed."""
+        with self.store.lock:
+            self.store.reset()
+            self.settings.reset()
+            self.models.reset()
+
+    def update_connector(self, connector_id: str, body: Any) -> dict[str, Any]:
+        return self.connectors.update(connector_id, body, self.models.deployed_ids())

@@ -1,0 +1,228 @@
+"""Parsing and validating a connector body (create, update, and inline in a model).
+
+Mirrors the plugin's ``MLCreateConnectorInput`` / ``ConnectorAction`` /
+``ConnectorClientConfig`` parsers: which field is checked first, the exact
+messages, the defaults filled in, and how values are stored (versions and
+parameters as strings, action types upper-case).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import Any
+
+from ..connectors.input_headers import check_header_placeholder
+from ..connectors.values import parameter_map
+from ..errors import OpenSearchError, illegal_argument, validation_failed
+from . import fields
+
+PROTOCOLS = ["aws_sigv4", "http", "mcp_sse", "mcp_streamable_http"]
+ACTION_TYPES = ["PREDICT", "EXECUTE", "BATCH_PREDICT", "CANCEL_BATCH_PREDICT", "BATCH_PREDICT_STATUS"]
+BACKOFF_POLICIES = ["constant", "exponential_equal_jitter", "exponential_full_jitter"]
+_ACTION_KEYS = ("action_type", "method", "url", "headers", "request_body", "pre_process_function",
+                "post_process_function", "name", "supports_structured_output")
+_ACTION_NAME = re.compile(r"^[A-Za-z0-9_-]+$")
+_SAFE_PUNCTUATION = set(" .,!?():@-_/'\"\t\n\x0b\f\r")
+
+
+def is_safe_text(value: str) -> bool:
+    """``^[\\p{L}\\p{N}\\s.,!?():@\\-_/'"]*$`` as Java reads it (``\\s`` is ASCII white space)."""
+    for ch in value:
+        if ch in _SAFE_PUNCTUATION:
+            continue
+        if unicodedata.category(ch)[0] in ("L", "N"):
+            continue
+        return False
+    return True
+
+
+def parse_action(raw: Any, *, version_at_least: Any) -> dict[str, Any]:
+    action = fields.require_object(raw, "connector action")
+    action_type = fields.text(action, "action_type")
+    method = fields.text(action, "method")
+    url = fields.text(action, "url")
+    headers_raw = fields.obj(action, "headers")
+    request_body = fields.text(action, "request_body")
+    pre = fields.text(action, "pre_process_function")
+    post = fields.text(action, "post_process_function")
+    name = fields.text(action, "name") if version_at_least("3.5") else None
+    structured = fields.boolean(action, "supports_structured_output") if version_at_least("3.7") else None
+    headers = None
+    if headers_raw is not None:
+        headers = {}
+        for key, value in headers_raw.items():
+            if isinstance(value, (dict, list)):
+                raise fields.mistyped(f"headers.{key}", "a string value", value)
+            headers[key] = fields.text({"v": value}, "v")
+    if action_type is not None:
+        upper = action_type.upper()
+        if upper not in ACTION_TYPES:
+            raise illegal_argument(
+                f"No enum constant org.opensearch.ml.common.connector.ConnectorAction.ActionType.{upper}"
+            )
+        action_type = upper
+    if action_type is None:
+        raise illegal_argument("action type can't be null")
+    if url is None:
+        raise illegal_argument("url can't be null")
+    if method is None:
+        raise illegal_argument("method can't be null")
+    if name is not None:
+        _validate_action_name(name)
+    out = {"action_type": action_type, "method": method, "url": url, "headers": headers,
+           "request_body": request_body, "pre_process_function": pre, "post_process_function": post,
+           "name": name, "supports_structured_output": True if structured else None}
+    return {k: out[k] for k in _ACTION_KEYS if out[k] is not None}
+
+
+def _validate_action_name(name: str) -> None:
+    if any(ord(c) < 0x20 or ord(c) == 0x7F for c in name):
+        raise illegal_argument("Action name must not contain control characters")
+    if len(name) > 64:
+        raise illegal_argument("Action name exceeds maximum length of 64 characters")
+    if not _ACTION_NAME.match(name):
+        raise illegal_argument(
+            "Action name contains invalid characters. "
+            "Only alphanumeric characters, hyphens, and underscores are allowed"
+        )
+    if name.upper() in ACTION_TYPES:
+        raise illegal_argument(f"name can't be one of action type [{', '.join(ACTION_TYPES)}]")
+
+
+def parse_client_config(raw: Any, *, version_at_least: Any) -> dict[str, Any]:
+    config = fields.require_object(raw, "client_config")
+    policy = fields.text(config, "retry_backoff_policy")
+    if policy is not None:
+        if policy.lower() not in BACKOFF_POLICIES:
+            raise illegal_argument("Unsupported retry backoff policy")
+        policy = policy.lower()
+    out: dict[str, Any] = {
+        "max_connection": _int_or(config, "max_connection", 30),
+        "connection_timeout": _int_or(config, "connection_timeout", 30),
+        "read_timeout": _int_or(config, "read_timeout", 30),
+        "retry_backoff_millis": _int_or(config, "retry_backoff_millis", 200),
+        "retry_timeout_seconds": _int_or(config, "retry_timeout_seconds", 30),
+        "max_retry_times": _int_or(config, "max_retry_times", 0),
+        "retry_backoff_policy": policy or "constant",
+    }
+    if version_at_least("3.5"):
+        skip = fields.boolean(config, "skip_ssl_verification")
+        out["skip_ssl_verification"] = bool(skip)
+    return out
+
+
+def _int_or(body: dict[str, Any], field: str, default: int) -> int:
+    value = fields.integer(body, field)
+    return default if value is None else value
+
+
+def parse_connector(body: Any, *, mode: str, version_at_least: Any) -> dict[str, Any]:
+    """Parse a connector body. ``mode`` is "create", "update" or "inline".
+
+    Returns the parsed fields (absent ones omitted) plus ``dry_run``/access fields.
+    Raises the plugin's errors in the plugin's order.
+    """
+    body = fields.require_object(body, "connector")
+    parsed: dict[str, Any] = {}
+    # Field errors surface as the parser meets them, in body order, before the required-field checks.
+    for key, value in body.items():
+        if key in ("name", "description", "protocol", "provisioned_by", "tenant_id", "url", "access_mode"):
+            parsed[key] = fields.text(body, key)
+        elif key == "version":
+            parsed[key] = fields.text(body, key)
+        elif key == "parameters":
+            params = fields.obj(body, key)
+            if params is not None:
+                parsed[key] = parameter_map(params)
+        elif key == "credential":
+            credential = fields.obj(body, key)
+            if credential is not None:
+                parsed[key] = {}
+                for cred_key, cred_value in credential.items():
+                    if isinstance(cred_value, (dict, list)):
+                        raise fields.mistyped(f"credential.{cred_key}", "a string value", cred_value)
+                    parsed[key][cred_key] = fields.text({"v": cred_value}, "v")
+        elif key == "actions":
+            if value is not None:
+                if not isinstance(value, list):
+                    raise fields.mistyped("actions", "an array", value)
+                parsed[key] = [parse_action(a, version_at_least=version_at_least) for a in value]
+        elif key == "backend_roles":
+            parsed[key] = fields.string_list(body, key)
+        elif key in ("add_all_backend_roles", "dry_run"):
+            parsed[key] = fields.boolean(body, key)
+        elif key == "client_config":
+            if value is not None:
+                parsed[key] = parse_client_config(value, version_at_least=version_at_least)
+        elif key == "headers":
+            parsed[key] = fields.obj(body, key)
+    if parsed.get("provisioned_by") is not None and not version_at_least("3.7"):
+        parsed.pop("provisioned_by")
+    dry_run = bool(parsed.get("dry_run"))
+    if mode == "create" and not dry_run:
+        _check_required(parsed)
+    elif mode == "inline":
+        _check_protocol(parsed.get("protocol"))
+    if mode == "create" or mode == "inline":
+        parsed.setdefault("parameters", {})
+    return parsed
+
+
+def _check_required(parsed: dict[str, Any]) -> None:
+    if parsed.get("name") is None:
+        raise illegal_argument("Connector name is null")
+    if parsed.get("version") is None:
+        raise illegal_argument("Connector version is null")
+    protocol = parsed.get("protocol")
+    if protocol is None:
+        raise illegal_argument("Connector protocol is null")
+    is_mcp = protocol.startswith("mcp")
+    if not is_mcp and not parsed.get("credential"):
+        raise illegal_argument("Connector credential is null or empty list")
+    if is_mcp and not (parsed.get("url") or "").strip():
+        raise illegal_argument("MCP Connector url is null or blank")
+    _check_protocol(protocol)
+
+
+def _check_protocol(protocol: str | None) -> None:
+    if protocol is not None and protocol not in PROTOCOLS:
+        raise illegal_argument(f"Unsupported connector protocol. Please use one of [{', '.join(PROTOCOLS)}]")
+
+
+def validate_request(parsed: dict[str, Any], *, mode: str) -> None:
+    """``MLCreateConnectorRequest.validate`` / ``MLUpdateConnectorRequest.validate`` (safe-text rule)."""
+    errors: list[str] = []
+    name = parsed.get("name")
+    dry_run = bool(parsed.get("dry_run"))
+    if mode == "create" and not dry_run and (name is None or not name.strip()):
+        errors.append("Model connector name is required and cannot be null or blank")
+    elif name is not None and not is_safe_text(name):
+        errors.append(_unsafe("Model connector name"))
+    description = parsed.get("description")
+    if description is not None and not is_safe_text(description):
+        errors.append(_unsafe("Model connector description"))
+    provisioned_by = parsed.get("provisioned_by")
+    if provisioned_by is not None and not is_safe_text(provisioned_by):
+        errors.append(_unsafe("Model connector provisioned_by field"))
+    if errors:
+        raise validation_failed(errors)
+
+
+def _unsafe(label: str) -> str:
+    return f"{label} can only contain letters, numbers, spaces, and basic punctuation (.,!?():@-_'/\")"
+
+
+def validate_headers(actions: list[dict[str, Any]], protocol: str | None) -> None:
+    """Headers may not take ``${parameters.*}`` in MCP connectors or in security-sensitive names."""
+    for action in actions:
+        for name, value in (action.get("headers") or {}).items():
+            check_header_placeholder(name, value, protocol)
+
+
+def access_fields_given(parsed: dict[str, Any]) -> bool:
+    return (fields.access_mode(parsed.get("access_mode")) is not None or parsed.get("add_all_backend_roles") is not None
+            or bool(parsed.get("backend_roles")))
+
+
+__all__ = ["parse_connector", "validate_request", "validate_headers", "OpenSearchError", "PROTOCOLS"]

@@ -1,0 +1,454 @@
+"""Remote models: register, get, update, delete, search, deploy and undeploy.
+
+A deployed model lives in node memory as a :class:`DeployedModel`: the
+connector with its credentials resolved into headers and the trusted-endpoint
+list captured at deploy time, which is what the plugin's RemoteModel holds.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from typing import Any
+
+from ..connectors.endpoints import check_connector_urls
+from ..connectors.support import refuse_unsupported
+from ..connectors.templates import CREDENTIAL, substitute
+from ..errors import illegal_argument, index_not_found, ml_exception, parse_exception, status_exception
+from . import connector_input, fields, model_input
+from .connectors import REMOTE_INFERENCE_DISABLED, Connectors
+from .context import MLContext
+from .ids import new_id, now_millis
+from .model_groups import ModelGroups, access_fields_given
+from .search import run_search
+from .store import CONNECTOR_INDEX, MODEL_GROUP_INDEX, MODEL_INDEX
+from .tasks import Tasks
+
+_FIELD_ORDER = (
+    "name", "model_group_id", "algorithm", "model_version", "model_content", "user", "description",
+    "model_format", "model_state", "model_content_size_in_bytes", "model_content_hash_value", "model_config",
+    "deploy_setting", "is_enabled", "is_controller_enabled", "rate_limiter", "created_time", "last_updated_time",
+    "last_registered_time", "last_deployed_time", "last_undeployed_time", "model_id", "auto_redeploy_retry_times",
+    "chunk_number", "total_chunks", "planning_worker_node_count", "current_worker_node_count",
+    "planning_worker_nodes", "deploy_to_all_nodes", "is_hidden", "connector", "connector_id", "guardrails",
+    "interface", "tenant_id", "provisioned_by",
+)
+UNDELETABLE_STATES = {"DEPLOYED", "DEPLOYING", "PARTIALLY_DEPLOYED", "LOADED", "LOADING", "PARTIALLY_LOADED"}
+NODE_ROLES = ("cluster_manager", "data", "ingest", "remote_cluster_client")
+
+
+def ordered(source: dict[str, Any]) -> dict[str, Any]:
+    out = {}
+    for key in _FIELD_ORDER:
+        value = source.get(key)
+        if value is None or (key == "planning_worker_nodes" and not value):
+            continue
+        if key == "deploy_to_all_nodes" and not value:
+            continue
+        out[key] = value
+    return out
+
+
+def public_view(source: dict[str, Any]) -> dict[str, Any]:
+    view = ordered(source)
+    if isinstance(view.get("connector"), dict):
+        view["connector"] = {k: v for k, v in view["connector"].items() if k != "credential"}
+    return view
+
+
+@dataclass(frozen=True)
+class DeployedModel:
+    """What a node keeps in memory for a deployed remote model."""
+
+    model_id: str
+    connector: dict[str, Any]
+    headers: dict[str, dict[str, str]]
+    trusted_regexes: list[str]
+
+
+class Models:
+    def __init__(self, ctx: MLContext, groups: ModelGroups, connectors: Connectors, tasks: Tasks) -> None:
+        self.ctx = ctx
+        self.store = ctx.store
+        self.groups = groups
+        self.connectors = connectors
+        self.tasks = tasks
+        self._deployed: dict[str, DeployedModel] = {}
+        self._deployed_lock = threading.Lock()
+
+    # -- state lookups ---------------------------------------------------------------------------------------
+
+    def deployed_ids(self) -> set[str]:
+        with self._deployed_lock:
+            return set(self._deployed)
+
+    def deployed(self, model_id: str) -> DeployedModel | None:
+        with self._deployed_lock:
+            return self._deployed.get(model_id)
+
+    def _lookup(self, model_id: str) -> dict[str, Any]:
+        """``MLModelManager.getModel``: missing doc 404, missing index a leaked SDK 500."""
+        if not self.store.index_exists(MODEL_INDEX):
+            raise status_exception(
+                f"Failed to get data object from index {MODEL_INDEX}", 500, cause=index_not_found(MODEL_INDEX)
+            )
+        doc = self.store.get(MODEL_INDEX, model_id)
+        if doc is None:
+            raise status_exception("Failed to find model", 404)
+        return doc.source
+
+    def lookup_for_predict(self, model_id: str) -> dict[str, Any]:
+        if not self.store.index_exists(MODEL_INDEX):
+            raise status_exception(
+                f"Failed to get data object from index {MODEL_INDEX}", 404, cause=index_not_found(MODEL_INDEX)
+            )
+        doc = self.store.get(MODEL_INDEX, model_id)
+        if doc is None:
+            raise status_exception("Failed to find model", 404)
+        return doc.source
+
+    # -- register --------------------------------------------------------------------------------------------
+
+    def register(self, body: Any, *, deploy: bool) -> dict[str, Any]:
+        if body is None:
+            raise parse_exception("request body is required")
+        parsed = model_input.parse_register(body, version_at_least=self.ctx.node.at_least)
+        function = parsed["function_name"]
+        if function == "REMOTE" and not self.ctx.remote_inference_enabled():
+            raise status_exception(REMOTE_INFERENCE_DISABLED, 400)
+        if parsed.get("url") is not None and not self.ctx.settings.get_bool("allow_registering_model_via_url"):
+            raise illegal_argument(
+                "To upload custom model user needs to enable allow_registering_model_via_url settings. "
+                "Otherwise please use OpenSearch pre-trained models."
+            )
+        if function != "REMOTE":
+            raise illegal_argument(
+                f"Registering [{function}] models is not supported by the ML Commons emulator: it emulates remote "
+                "models (function_name: remote)"
+            )
+        with self.store.lock:
+            group_id = parsed.get("model_group_id")
+            if not group_id:
+                group_id = self.groups.find_by_name(parsed["name"])
+            self._validate_remote_connector(parsed)
+            if not group_id:
+                group_id = self.groups.create(
+                    name=parsed["name"], description=parsed.get("description"),
+                    access_requested=access_fields_given(_access_fields(parsed)),
+                )
+            task_id = self.tasks.create(task_type="REGISTER_MODEL", is_async=False)
+            if not self.store.index_exists(MODEL_GROUP_INDEX):
+                self.tasks.finish(task_id, "FAILED", error="Model group not found")
+                raise status_exception("Model group not found", 404)
+            if self.store.get(MODEL_GROUP_INDEX, group_id) is None:
+                self.tasks.finish(task_id, "FAILED", error="Model group not found")
+                raise ml_exception("m_l_resource_not_found_exception", f"Model Group Response is empty for {group_id}")
+            version = self.groups.bump_version(group_id)
+            model_id = new_id()
+            now = now_millis()
+            source = {
+                "name": parsed["name"], "model_group_id": group_id, "algorithm": "REMOTE",
+                "model_version": str(version), "description": parsed.get("description"),
+                "model_state": "REGISTERED", "model_config": parsed.get("model_config"),
+                "deploy_setting": parsed.get("deploy_setting"), "is_enabled": parsed.get("is_enabled"),
+                "rate_limiter": parsed.get("rate_limiter"), "created_time": now, "last_updated_time": now,
+                "is_hidden": False, "connector": _inline_connector(parsed.get("connector")),
+                "connector_id": parsed.get("connector_id"), "guardrails": parsed.get("guardrails"),
+                "interface": parsed.get("interface"), "provisioned_by": parsed.get("provisioned_by"),
+            }
+            self.store.put(MODEL_INDEX, model_id, ordered(source))
+            self.tasks.finish(task_id, "COMPLETED", model_id=model_id)
+        if deploy:
+            try:
+                self.deploy(model_id, None)
+            except Exception:  # noqa: BLE001 - the plugin only logs a failed background deploy
+                pass
+        return {"task_id": task_id, "status": "CREATED", "model_id": model_id}
+
+    def _validate_remote_connector(self, parsed: dict[str, Any]) -> None:
+        connector_id = parsed.get("connector_id")
+        if connector_id and connector_id.strip():
+            if parsed.get("interface") is None:
+                self.connectors.stored(
+                    connector_id, missing_index="Failed to find connector",
+                    missing_doc=f"Failed to find connector:{connector_id}",
+                )
+        else:
+            self.validate_inline_connector(parsed.get("connector"))
+        if parsed.get("guardrails") is not None:
+            raise illegal_argument("Model [guardrails] is not supported by the ML Commons emulator yet")
+
+    def validate_inline_connector(self, connector: dict[str, Any] | None) -> None:
+        if connector is None:
+            raise illegal_argument(
+                "You must provide connector content when creating a remote model without connector id!"
+            )
+        predict = _find_action(connector, "PREDICT")
+        if predict is None:
+            raise illegal_argument("Connector endpoint is required when creating a remote model without connector id!")
+        check_connector_urls(
+            connector.get("actions") or [], connector.get("parameters") or {},
+            self.ctx.settings.get_list("trusted_connector_endpoints_regex"),
+        )
+        if self.ctx.node.at_least("3.7"):
+            connector_input.validate_headers(connector.get("actions") or [], connector.get("protocol"))
+        refuse_unsupported(connector)
+
+    # -- read ------------------------------------------------------------------------------------------------
+
+    def get(self, model_id: str) -> dict[str, Any]:
+        if not self.store.index_exists(MODEL_INDEX):
+            raise status_exception("Fail to find model", 404)
+        doc = self.store.get(MODEL_INDEX, model_id)
+        if doc is None:
+            raise status_exception(f"Failed to find model with the provided model id: {model_id}", 404)
+        return public_view(doc.source)
+
+    def search(self, body: Any) -> dict[str, Any]:
+        docs = [d for d in self.store.documents(MODEL_INDEX) if not d.source.get("is_hidden")]
+        return run_search(
+            MODEL_INDEX, docs, body, index_exists=self.store.index_exists(MODEL_INDEX),
+            source_excludes=("model_content", "content", "ui_metadata", "connector.credential"),
+        )
+
+    # -- update / delete -------------------------------------------------------------------------------------
+
+    def update(self, model_id: str, body: Any) -> dict[str, Any]:
+        if body is None or body == {}:
+            raise parse_exception("Update model request has empty body")
+        body = fields.require_object(body, "update model")
+        update = self._parse_update(body)
+        if "connector" in update and "connector_id" in update:
+            raise status_exception(
+                "Model cannot have both stand-alone connector and internal connector. Please check your update "
+                "input body.", 400,
+            )
+        with self.store.lock:
+            doc = self.store.get(MODEL_INDEX, model_id) if self.store.index_exists(MODEL_INDEX) else None
+            if doc is None:
+                raise status_exception(f"Failed to find model to update with the provided model id: {model_id}", 404)
+            source = doc.source
+            if source.get("model_state") in ("DEPLOYING", "LOADING"):
+                raise status_exception(
+                    f"Model is deploying. Please wait for the model to complete deployment. model ID {model_id}", 409
+                )
+            if source.get("algorithm") not in ("TEXT_EMBEDDING", "REMOTE"):
+                raise status_exception(
+                    f"The function category {source.get('algorithm')} is not supported at this time.", 403
+                )
+            if "connector" in update:
+                if source.get("connector_id"):
+                    raise illegal_argument(
+                        "Cannot update connector settings for this model. The model was created with a "
+                        "connector_id and does not have an inline connector."
+                    )
+                merged = _merge_inline(source.get("connector") or {}, update["connector"])
+                self.validate_inline_connector(merged)
+                source["connector"] = merged
+            if "connector_id" in update:
+                if source.get("connector"):
+                    raise illegal_argument(
+                        "This remote does not have a connector_id field, maybe it uses an internal connector."
+                    )
+                self.connectors.stored(
+                    update["connector_id"], missing_index="Failed to find connector",
+                    missing_doc=f"Failed to find connector with the provided connector id: {update['connector_id']}",
+                )
+                source["connector_id"] = update["connector_id"]
+            if "guardrails" in update:
+                raise illegal_argument("Model [guardrails] is not supported by the ML Commons emulator yet")
+            new_group = update.get("model_group_id")
+            if new_group and new_group != source.get("model_group_id"):
+                if self.store.get(MODEL_GROUP_INDEX, new_group) is None:
+                    raise status_exception(
+                        "Failed to find the model group with the provided model group id in the update model input, "
+                        f"MODEL_GROUP_ID: {new_group}", 404,
+                    )
+                source["model_group_id"] = new_group
+                source["model_version"] = str(self.groups.bump_version(new_group))
+            for key in ("name", "description", "is_enabled", "rate_limiter", "model_config", "deploy_setting",
+                        "interface"):
+                if key in update:
+                    source[key] = update[key]
+            source["model_id"] = model_id
+            source["last_updated_time"] = now_millis()
+            written = self.store.put(MODEL_INDEX, model_id, ordered(source))
+            if self.deployed(model_id) is not None:
+                self._cache(model_id, source)
+        return fields.write_response(MODEL_INDEX, written, "updated", forced_refresh=False)
+
+    def _parse_update(self, body: dict[str, Any]) -> dict[str, Any]:
+        update: dict[str, Any] = {}
+        for key in ("name", "description", "model_group_id", "connector_id"):
+            if body.get(key) is not None:
+                update[key] = fields.text(body, key)
+        if body.get("is_enabled") is not None:
+            update["is_enabled"] = fields.boolean(body, "is_enabled")
+        if body.get("rate_limiter") is not None:
+            update["rate_limiter"] = model_input.parse_rate_limiter(body["rate_limiter"])
+        if body.get("deploy_setting") is not None:
+            update["deploy_setting"] = model_input.parse_deploy_setting(body["deploy_setting"])
+        if body.get("model_config") is not None:
+            update["model_config"] = fields.obj(body, "model_config")
+        if body.get("interface") is not None:
+            update["interface"] = model_input.parse_interface(body["interface"])
+        if body.get("guardrails") is not None:
+            update["guardrails"] = fields.obj(body, "guardrails")
+        if body.get("connector") is not None:
+            update["connector"] = connector_input.parse_connector(
+                body["connector"], mode="update", version_at_least=self.ctx.node.at_least
+            )
+        return update
+
+    def delete(self, model_id: str) -> dict[str, Any]:
+        with self.store.lock:
+            doc = self.store.get(MODEL_INDEX, model_id) if self.store.index_exists(MODEL_INDEX) else None
+            if doc is None:
+                raise status_exception("Failed to find model", 404)
+            if doc.source.get("model_state") in UNDELETABLE_STATES:
+                raise status_exception(
+                    "Model cannot be deleted in deploying or deployed state. Try undeploy model first then delete", 400
+                )
+            deleted = self.store.delete(MODEL_INDEX, model_id)
+            assert deleted is not None
+        return fields.write_response(MODEL_INDEX, deleted, "deleted", forced_refresh=True)
+
+    # -- deploy / undeploy -----------------------------------------------------------------------------------
+
+    def deploy(self, model_id: str, body: Any) -> dict[str, Any]:
+        node_ids = None
+        if body is not None:
+            body = fields.require_object(body, "deploy model")
+            node_ids = fields.string_list(body, "node_ids")
+        if node_ids and not self.ctx.settings.get_bool("allow_custom_deployment_plan"):
+            raise illegal_argument("Don't allow custom deployment plan")
+        with self.store.lock:
+            source = self._lookup(model_id)
+            if not self.ctx.remote_inference_enabled():
+                raise status_exception(REMOTE_INFERENCE_DISABLED, 400)
+            eligible = self.ctx.settings.get_list("task_dispatcher.eligible_node_role.remote_model")
+            if not set(eligible) & set(NODE_ROLES):
+                raise illegal_argument("no eligible node found")
+            node = self.ctx.node.node_id
+            if node_ids and node not in node_ids:
+                raise illegal_argument("no eligible node found")
+            task_id = self.tasks.create(task_type="DEPLOY_MODEL", is_async=True, model_id=model_id)
+            self._write_state(model_id, source, "DEPLOYING", planning_worker_node_count=1,
+                              planning_worker_nodes=[node], deploy_to_all_nodes=not node_ids)
+            try:
+                self._cache(model_id, source)
+            except Exception as error:
+                self._write_state(model_id, source, "DEPLOY_FAILED")
+                self.tasks.finish(task_id, "FAILED", error=f'{{"{node}":"{error}"}}')
+                raise
+            extra: dict[str, Any] = {"last_deployed_time": now_millis(), "current_worker_node_count": 1}
+            if self.ctx.settings.get_bool("model_auto_redeploy.enable"):
+                extra["auto_redeploy_retry_times"] = 0
+            self._write_state(model_id, source, "DEPLOYED", **extra)
+            self.tasks.finish(task_id, "COMPLETED")
+        return {"task_id": task_id, "task_type": "DEPLOY_MODEL", "status": "COMPLETED"}
+
+    def _cache(self, model_id: str, source: dict[str, Any]) -> None:
+        connector = source.get("connector")
+        if connector is None:
+            connector = self.connectors.stored(
+                source.get("connector_id") or "", missing_index="Failed to find connector",
+                missing_doc=f"Failed to find connector:{source.get('connector_id')}",
+            )
+        credential = connector.get("credential") or {}
+        headers = {}
+        for action in connector.get("actions") or []:
+            headers[action["action_type"]] = {
+                name: substitute(value, credential, CREDENTIAL) if value is not None else value
+                for name, value in (action.get("headers") or {}).items()
+            }
+        deployed = DeployedModel(
+            model_id, connector, headers, self.ctx.settings.get_list("trusted_connector_endpoints_regex")
+        )
+        with self._deployed_lock:
+            self._deployed[model_id] = deployed
+
+    def _write_state(self, model_id: str, source: dict[str, Any], state: str, **extra: Any) -> None:
+        source["model_state"] = state
+        source.update(extra)
+        source["last_updated_time"] = now_millis()
+        self.store.put(MODEL_INDEX, model_id, ordered(source))
+
+    def undeploy(self, model_id: str | None, body: Any) -> dict[str, Any]:
+        model_ids: list[str] = []
+        node_ids = None
+        if body is not None:
+            body = fields.require_object(body, "undeploy model")
+            node_ids = fields.string_list(body, "node_ids")
+            model_ids = fields.string_list(body, "model_ids") or []
+        if model_id is not None:
+            model_ids = [model_id]
+        if node_ids and not self.ctx.settings.get_bool("allow_custom_deployment_plan"):
+            raise illegal_argument("Don't allow custom deployment plan")
+        if not model_ids:
+            raise illegal_argument("Must set specific model ids to undeploy")
+        node = self.ctx.node.node_id
+        stats: dict[str, str] = {}
+        with self.store.lock:
+            if model_id is not None:
+                self._lookup(model_id)
+            for mid in model_ids:
+                with self._deployed_lock:
+                    was_deployed = self._deployed.pop(mid, None) is not None
+                stats[mid] = "undeployed" if was_deployed else "not_found"
+                doc = self.store.get(MODEL_INDEX, mid) if self.store.index_exists(MODEL_INDEX) else None
+                if doc is not None:
+                    self._write_state(mid, doc.source, "UNDEPLOYED", planning_worker_nodes=[],
+                                      planning_worker_node_count=0, current_worker_node_count=0,
+                                      deploy_to_all_nodes=None)
+        return {node: {"stats": stats}}
+
+    def ensure_deployed(self, model_id: str, source: dict[str, Any]) -> DeployedModel:
+        """Predict on an undeployed model: auto-deploy when allowed, as MLPredictTaskRunner does."""
+        deployed = self.deployed(model_id)
+        if deployed is not None:
+            return deployed
+        if not self.ctx.settings.get_bool("model_auto_deploy.enable"):
+            raise illegal_argument("Model not ready yet. Please deploy the model first.")
+        if (source.get("deploy_setting") or {}).get("is_auto_deploy_enabled") is False:
+            raise illegal_argument(
+                f"Auto deployment disabled for this model, please deploy model first Model ID: {model_id}"
+            )
+        self.deploy(model_id, None)
+        deployed = self.deployed(model_id)
+        if deployed is None:
+            raise illegal_argument("Model not ready yet. Please deploy the model first.")
+        return deployed
+
+    def reset(self) -> None:
+        with self._deployed_lock:
+            self._deployed.clear()
+
+
+def _access_fields(parsed: dict[str, Any]) -> dict[str, Any]:
+    return {k: parsed.get(k) for k in ("access_mode", "add_all_backend_roles", "backend_roles")}
+
+
+def _find_action(connector: dict[str, Any], action_type: str) -> dict[str, Any] | None:
+    for action in connector.get("actions") or []:
+        if str(action.get("action_type", "")).upper() == action_type:
+            return action
+    return None
+
+
+def _inline_connector(connector: dict[str, Any] | None) -> dict[str, Any] | None:
+    if connector is None:
+        return None
+    from .connectors import ordered as connector_order
+
+    return connector_order({k: v for k, v in connector.items() if k not in ("dry_run", "access_mode")})
+
+
+def _merge_inline(current: dict[str, Any], update: dict[str, Any]) -> dict[str, Any]:
+    from .connectors import merge_connector
+    from .connectors import ordered as connector_order
+
+    return connector_order(merge_connector(current, update))
+
+
+__all__ = ["Models", "DeployedModel", "CONNECTOR_INDEX"]

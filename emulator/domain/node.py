@@ -1,0 +1,40 @@
+"""The single emulated node and cluster: names, ids and the version they report."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .ids import new_node_id
+
+DEFAULT_VERSION = "3.8.0"
+
+# Lucene versions shipped with OpenSearch releases, for the `/` response.
+_LUCENE = {"2": "9.12.1", "3.0": "10.1.0", "3.1": "10.2.1", "3.2": "10.2.2", "3.3": "10.3.1"}
+# Later 3.x releases report the newest Lucene this table knows.
+
+
+@dataclass
+class Node:
+    """Identity of the emulated single-node cluster."""
+
+    version: str = DEFAULT_VERSION
+    name: str = "opensearch-node1"
+    cluster_name: str = "opensearch-cluster"
+    node_id: str = field(default_factory=new_node_id)
+    cluster_uuid: str = field(default_factory=new_node_id)
+
+    @property
+    def version_tuple(self) -> tuple[int, ...]:
+        parts = []
+        for part in self.version.split("-")[0].split("."):
+            parts.append(int(part) if part.isdigit() else 0)
+        return tuple(parts)
+
+    def at_least(self, version: str) -> bool:
+        wanted = tuple(int(p) for p in version.split("."))
+        return self.version_tuple[: len(wanted)] >= wanted
+
+    @property
+    def lucene_version(self) -> str:
+        major_minor = ".".join(self.version.split(".")[:2])
+        return _LUCENE.get(major_minor) or _LUCENE.get(self.version.split(".")[0], "10.3.1")

@@ -1,0 +1,73 @@
+"""Predict on a remote model: input parsing, model state rules, auto-deploy, then the connector engine."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import requests
+
+from ..connectors import executor
+from ..connectors.support import refuse_unsupported_parameters
+from ..connectors.values import parameter_map
+from ..errors import illegal_argument, parse_exception, status_exception
+from . import fields
+from .context import MLContext
+from .model_input import function_name
+from .models import Models
+
+ACTION_TYPES = ("PREDICT", "EXECUTE", "BATCH_PREDICT", "CANCEL_BATCH_PREDICT", "BATCH_PREDICT_STATUS")
+
+
+class Predictions:
+    def __init__(self, ctx: MLContext, models: Models, session_provider: Any) -> None:
+        self.ctx = ctx
+        self.models = models
+        self._session_provider = session_provider
+
+    @property
+    def session(self) -> requests.Session:
+        return self._session_provider()
+
+    def predict(self, model_id: str, body: Any, algorithm: str | None = None) -> dict[str, Any]:
+        if algorithm is not None:
+            algorithm = function_name(algorithm)
+        if body is None:
+            raise parse_exception("request body is required")
+        body = fields.require_object(body, "predict input")
+        if algorithm not in (None, "REMOTE"):
+            raise illegal_argument(
+                f"Predict with algorithm [{algorithm.lower()}] (text_docs input and its built-in pre-process "
+                "functions) is not supported by the ML Commons emulator yet"
+            )
+        raw_parameters = fields.obj(body, "parameters") or {}
+        action_type = "PREDICT"
+        if body.get("action_type") is not None:
+            requested = fields.text(body, "action_type") or ""
+            if requested.upper() not in ACTION_TYPES:
+                raise illegal_argument(f"Wrong Action Type of {requested}")
+            action_type = requested.upper()
+        parameters = parameter_map(raw_parameters)
+        if "stream" in parameters:
+            raise illegal_argument(
+                "The [stream] parameter on _predict is not supported by the ML Commons emulator (a real node does not "
+                "answer such a request)"
+            )
+        refuse_unsupported_parameters(parameters)
+        source = self.models.lookup_for_predict(model_id)
+        if not self.ctx.remote_inference_enabled():
+            from .connectors import REMOTE_INFERENCE_DISABLED
+
+            raise status_exception(REMOTE_INFERENCE_DISABLED, 400)
+        if source.get("is_enabled") is False:
+            raise status_exception("Model is disabled.", 403)
+        deployed = self.models.ensure_deployed(model_id, source)
+        options = executor.ExecutionOptions(
+            private_ip_enabled=self.ctx.settings.get_bool("connector.private_ip_enabled"),
+            max_json_size=self.ctx.settings.get_int("max_json_size") if self.ctx.node.at_least("3.5") else -1,
+            check_trusted_at_predict=self.ctx.node.at_least("3.7"),
+            integers_preserved=self.ctx.node.at_least("3.5"),
+        )
+        return executor.predict(
+            self.session, deployed.connector, deployed.headers, deployed.trusted_regexes, parameters, action_type,
+            options,
+        )

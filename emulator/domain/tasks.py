@@ -1,0 +1,80 @@
+"""ML tasks: the records register and deploy write, and get/delete/search over them.
+
+Remote register and deploy finish within the request, so their tasks are
+written as CREATED and completed before the HTTP answer, exactly the end state
+a real node reaches a moment later.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..errors import index_not_found, java_exception, status_exception
+from . import fields
+from .context import MLContext
+from .ids import new_id, now_millis
+from .search import run_search
+from .store import TASK_INDEX
+
+_FIELD_ORDER = ("task_id", "model_id", "task_type", "function_name", "state", "input_type", "progress",
+                "output_index", "worker_node", "create_time", "last_update_time", "error", "user", "is_async",
+                "remote_job", "response", "tenant_id")
+
+
+def ordered(source: dict[str, Any]) -> dict[str, Any]:
+    return {key: source[key] for key in _FIELD_ORDER if source.get(key) is not None}
+
+
+class Tasks:
+    def __init__(self, ctx: MLContext) -> None:
+        self.ctx = ctx
+        self.store = ctx.store
+
+    def create(self, *, task_type: str, is_async: bool, model_id: str | None = None) -> str:
+        now = now_millis()
+        task_id = new_id()
+        source = {"model_id": model_id, "task_type": task_type, "function_name": "REMOTE", "state": "CREATED",
+                  "worker_node": [self.ctx.node.node_id], "create_time": now, "last_update_time": now,
+                  "is_async": is_async}
+        self.store.put(TASK_INDEX, task_id, ordered(source))
+        return task_id
+
+    def finish(self, task_id: str, state: str, *, model_id: str | None = None, error: str | None = None) -> None:
+        with self.store.lock:
+            doc = self.store.get(TASK_INDEX, task_id)
+            if doc is None:
+                return
+            doc.source["state"] = state
+            if model_id is not None:
+                doc.source["model_id"] = model_id
+            if error is not None:
+                doc.source["error"] = error
+            doc.source["last_update_time"] = max(now_millis(), doc.source["create_time"])
+            self.store.put(TASK_INDEX, task_id, ordered(doc.source))
+
+    def get(self, task_id: str) -> dict[str, Any]:
+        doc = self.store.get(TASK_INDEX, task_id)
+        if doc is None:
+            raise status_exception("Failed to find task", 404)
+        return ordered(doc.source)
+
+    def delete(self, task_id: str) -> dict[str, Any]:
+        with self.store.lock:
+            if not self.store.index_exists(TASK_INDEX):
+                raise status_exception("Failed to find task", 404, cause=index_not_found(TASK_INDEX))
+            doc = self.store.get(TASK_INDEX, task_id)
+            if doc is None:
+                raise status_exception("Failed to find task", 404)
+            if doc.source.get("state") == "RUNNING":
+                raise java_exception("exception", "Task cannot be deleted in running state. Try after some time.")
+            deleted = self.store.delete(TASK_INDEX, task_id)
+            assert deleted is not None
+            return fields.write_response(TASK_INDEX, deleted, "deleted", forced_refresh=True)
+
+    def search(self, body: Any) -> dict[str, Any]:
+        return run_search(
+            TASK_INDEX,
+            self.store.documents(TASK_INDEX),
+            body,
+            index_exists=self.store.index_exists(TASK_INDEX),
+        )

@@ -1,0 +1,114 @@
+"""OpenSearch-shaped errors: every failure the emulator reports is one of these.
+
+The domain raises them; the HTTP layer renders them once. Each carries the Java
+exception's snake-cased type, the HTTP status OpenSearch derives for it, the
+reason text, and optionally a cause (rendered as ``caused_by`` and used for
+``root_cause`` the way OpenSearch's ``guessRootCauses`` does).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class OpenSearchError(Exception):
+    """An error rendered as ``{"error": {...}, "status": N}``."""
+
+    def __init__(
+        self,
+        reason: str,
+        *,
+        status: int,
+        type: str,
+        cause: OpenSearchError | None = None,
+        metadata: dict[str, Any] | None = None,
+        is_opensearch_exception: bool = True,
+    ) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.status = status
+        self.type = type
+        self.cause = cause
+        self.metadata = dict(metadata or {})
+        # Only OpenSearchException subclasses are unwrapped by guessRootCauses.
+        self.is_opensearch_exception = is_opensearch_exception
+
+    def _fragment(self) -> dict[str, Any]:
+        body: dict[str, Any] = {"type": self.type, "reason": self.reason}
+        body.update(self.metadata)
+        return body
+
+    def root_causes(self) -> list[dict[str, Any]]:
+        """The innermost OpenSearch exception of the cause chain, as OpenSearch reports it."""
+        if not self.is_opensearch_exception:
+            return [self._fragment()]
+        innermost: OpenSearchError = self
+        node = self.cause
+        # guessRootCauses descends only through OpenSearch exceptions.
+        while node is not None and node.is_opensearch_exception:
+            innermost = node
+            node = node.cause
+        return [innermost._fragment()]
+
+    def to_body(self) -> dict[str, Any]:
+        error: dict[str, Any] = {"root_cause": self.root_causes()}
+        error.update(self._fragment())
+        if self.cause is not None:
+            error["caused_by"] = self.cause._caused_by()
+        return {"error": error, "status": self.status}
+
+    def _caused_by(self) -> dict[str, Any]:
+        body = self._fragment()
+        if self.cause is not None:
+            body["caused_by"] = self.cause._caused_by()
+        return body
+
+
+def status_exception(reason: str, status: int, cause: OpenSearchError | None = None) -> OpenSearchError:
+    """``OpenSearchStatusException``: the status is whatever the plugin chose."""
+    return OpenSearchError(reason, status=status, type="status_exception", cause=cause)
+
+
+def illegal_argument(reason: str) -> OpenSearchError:
+    """``IllegalArgumentException``: always 400."""
+    return OpenSearchError(reason, status=400, type="illegal_argument_exception", is_opensearch_exception=False)
+
+
+def parse_exception(reason: str) -> OpenSearchError:
+    """``OpenSearchParseException``: 400."""
+    return OpenSearchError(reason, status=400, type="parse_exception")
+
+
+def validation_failed(messages: list[str]) -> OpenSearchError:
+    """``ActionRequestValidationException``: ``Validation Failed: 1: <msg>;``."""
+    reason = "Validation Failed: " + "".join(f"{i}: {m};" for i, m in enumerate(messages, 1))
+    return OpenSearchError(reason, status=400, type="action_request_validation_exception")
+
+
+def java_exception(type: str, reason: str, status: int = 500) -> OpenSearchError:
+    """A non-OpenSearch Java exception (``NullPointerException``, ``IOException``, ...)."""
+    return OpenSearchError(reason, status=status, type=type, is_opensearch_exception=False)
+
+
+def ml_exception(type: str, reason: str, cause: OpenSearchError | None = None) -> OpenSearchError:
+    """ML Commons' own exceptions (``m_l_exception`` ...): not OpenSearch exceptions, so 500."""
+    return OpenSearchError(reason, status=500, type=type, cause=cause, is_opensearch_exception=False)
+
+
+def index_not_found(index: str) -> OpenSearchError:
+    """``IndexNotFoundException`` with the metadata OpenSearch flattens into it."""
+    return OpenSearchError(
+        f"no such index [{index}]",
+        status=404,
+        type="index_not_found_exception",
+        metadata={"index": index, "resource.id": index, "resource.type": "index_expression", "index_uuid": "_na_"},
+    )
+
+
+class RawHttpError(Exception):
+    """A core-router answer that is not in the error envelope (unknown path, wrong method)."""
+
+    def __init__(self, status: int, body: dict[str, Any]) -> None:
+        super().__init__(body.get("error"))
+        self.status = status
+        self.body = body

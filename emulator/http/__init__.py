@@ -1,0 +1,1 @@
+"""The HTTP layer: routing, request parsing, rendering and the error envelope."""

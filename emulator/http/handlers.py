@@ -1,0 +1,207 @@
+"""Request handlers: read the parsed request, call one backend service, return (status, body).
+
+Each handler is named after the REST action it serves. No rule of ML Commons
+lives here: validation and state belong to the domain.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..domain.backend import MLBackend
+from ..domain.fields import require_object
+from ..domain.settings import flatten, nest
+from ..errors import illegal_argument, validation_failed
+from .request import ApiRequest
+
+Answer = tuple[int, Any]
+BASE = "/_plugins/_ml"
+
+
+def _bool_param(request: ApiRequest, name: str, default: bool = False) -> bool:
+    value = request.params.get(name)
+    if value is None:
+        return default
+    if value in ("", "true"):
+        return True
+    if value == "false":
+        return False
+    raise illegal_argument(
+        f"Failed to parse value [{value}] as only [true] or [false] are allowed."
+    )
+
+
+# -- core ---------------------------------------------------------------------------------------------------------
+
+def root(backend: MLBackend, request: ApiRequest) -> Answer:
+    node = backend.node
+    major = node.version_tuple[0] if node.version_tuple else 3
+    body = {
+        "name": node.name,
+        "cluster_name": node.cluster_name,
+        "cluster_uuid": node.cluster_uuid,
+        "version": {
+            "distribution": "opensearch",
+            "number": node.version,
+            "build_type": "tar",
+            "build_hash": "ml-commons-emulator",
+            "build_date": "2025-01-01T00:00:00.000000000Z",
+            "build_snapshot": node.version.endswith("-SNAPSHOT"),
+            "lucene_version": node.lucene_version,
+            "minimum_wire_compatibility_version": "2.19.0" if major >= 3 else "7.10.0",
+            "minimum_index_compatibility_version": "2.0.0" if major >= 3 else "7.0.0",
+        },
+        "tagline": "The OpenSearch Project: https://opensearch.org/",
+    }
+    if request.method == "HEAD":
+        return 200, None
+    return 200, body
+
+
+def get_cluster_settings(backend: MLBackend, request: ApiRequest) -> Answer:
+    flat = _bool_param(request, "flat_settings")
+    persistent, transient = backend.settings.explicit()
+    shape = (lambda d: dict(sorted(d.items()))) if flat else nest
+    body = {"persistent": shape(persistent), "transient": shape(transient)}
+    if _bool_param(request, "include_defaults"):
+        body["defaults"] = shape(backend.settings.defaults())
+    return 200, body
+
+
+def put_cluster_settings(backend: MLBackend, request: ApiRequest) -> Answer:
+    body = request.json()
+    if body is None:
+        raise validation_failed(["no settings to update"])
+    body = require_object(body, "cluster settings")
+    for key in body:
+        if key not in ("persistent", "transient"):
+            raise illegal_argument(f"[cluster_update_settings_request] unknown field [{key}]")
+    persistent = body.get("persistent") or {}
+    transient = body.get("transient") or {}
+    for name, value in (("persistent", persistent), ("transient", transient)):
+        if not isinstance(value, dict):
+            raise illegal_argument(f"[cluster_update_settings_request] failed to parse field [{name}]")
+    if not flatten(persistent) and not flatten(transient):
+        raise validation_failed(["no settings to update"])
+    set_persistent, set_transient = backend.settings.update(persistent, transient)
+    flat = _bool_param(request, "flat_settings")
+    shape = (lambda d: dict(sorted(d.items()))) if flat else nest
+    return 200, {"acknowledged": True, "persistent": shape(set_persistent), "transient": shape(set_transient)}
+
+
+def cluster_health(backend: MLBackend, request: ApiRequest) -> Answer:
+    indices = backend.store.index_count()
+    return 200, {
+        "cluster_name": backend.node.cluster_name,
+        "status": "green",
+        "timed_out": False,
+        "number_of_nodes": 1,
+        "number_of_data_nodes": 1,
+        "discovered_master": True,
+        "discovered_cluster_manager": True,
+        "active_primary_shards": indices,
+        "active_shards": indices,
+        "relocating_shards": 0,
+        "initializing_shards": 0,
+        "unassigned_shards": 0,
+        "delayed_unassigned_shards": 0,
+        "number_of_pending_tasks": 0,
+        "number_of_in_flight_fetch": 0,
+        "task_max_waiting_in_queue_millis": 0,
+        "active_shards_percent_as_number": 100.0,
+    }
+
+
+# -- model groups -------------------------------------------------------------------------------------------------
+
+def register_model_group(backend: MLBackend, request: ApiRequest) -> Answer:
+    return 200, backend.model_groups.register(request.json())
+
+
+def get_model_group(backend: MLBackend, request: ApiRequest) -> Answer:
+    return 200, backend.model_groups.get(request.path_params["model_group_id"])
+
+
+def update_model_group(backend: MLBackend, request: ApiRequest) -> Answer:
+    return 200, backend.model_groups.update(request.path_params["model_group_id"], request.json())
+
+
+def delete_model_group(backend: MLBackend, request: ApiRequest) -> Answer:
+    return 200, backend.model_groups.delete(request.path_params["model_group_id"])
+
+
+def search_model_groups(backend: MLBackend, request: ApiRequest) -> Answer:
+    return 200, backend.model_groups.search(request.json())
+
+
+# -- connectors ---------------------------------------------------------------------------------------------------
+
+def create_connector(backend: MLBackend, request: ApiRequest) -> Answer:
+    return 200, backend.connectors.create(request.json())
+
+
+def get_connector(backend: MLBackend, request: ApiRequest) -> Answer:
+    return 200, backend.connectors.get(request.path_params["connector_id"])
+
+
+def update_connector(backend: MLBackend, request: ApiRequest) -> Answer:
+    return 200, backend.update_connector(request.path_params["connector_id"], request.json())
+
+
+def delete_connector(backend: MLBackend, request: ApiRequest) -> Answer:
+    return 200, backend.connectors.delete(request.path_params["connector_id"])
+
+
+def search_connectors(backend: MLBackend, request: ApiRequest) -> Answer:
+    return 200, backend.connectors.search(request.json())
+
+
+# -- models -------------------------------------------------------------------------------------------------------
+
+def register_model(backend: MLBackend, request: ApiRequest) -> Answer:
+    return 200, backend.models.register(request.json(), deploy=_bool_param(request, "deploy"))
+
+
+def get_model(backend: MLBackend, request: ApiRequest) -> Answer:
+    _bool_param(request, "return_content")
+    return 200, backend.models.get(request.path_params["model_id"])
+
+
+def update_model(backend: MLBackend, request: ApiRequest) -> Answer:
+    return 200, backend.models.update(request.path_params["model_id"], request.json())
+
+
+def delete_model(backend: MLBackend, request: ApiRequest) -> Answer:
+    return 200, backend.models.delete(request.path_params["model_id"])
+
+
+def search_models(backend: MLBackend, request: ApiRequest) -> Answer:
+    return 200, backend.models.search(request.json())
+
+
+def deploy_model(backend: MLBackend, request: ApiRequest) -> Answer:
+    return 200, backend.models.deploy(request.path_params["model_id"], request.json())
+
+
+def undeploy_model(backend: MLBackend, request: ApiRequest) -> Answer:
+    return 200, backend.models.undeploy(request.path_params.get("model_id"), request.json())
+
+
+def predict(backend: MLBackend, request: ApiRequest) -> Answer:
+    return 200, backend.predictions.predict(
+        request.path_params["model_id"], request.json(), request.path_params.get("algorithm")
+    )
+
+
+# -- tasks --------------------------------------------------------------------------------------------------------
+
+def get_task(backend: MLBackend, request: ApiRequest) -> Answer:
+    return 200, backend.tasks.get(request.path_params["task_id"])
+
+
+def delete_task(backend: MLBackend, request: ApiRequest) -> Answer:
+    return 200, backend.tasks.delete(request.path_params["task_id"])
+
+
+def search_tasks(backend: MLBackend, request: ApiRequest) -> Answer:
+    return 200, backend.tasks.search(request.json())

@@ -1,0 +1,68 @@
+"""Rendering answers: JSON bodies, the error envelope, ``pretty`` and ``filter_path``."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from ..errors import OpenSearchError, RawHttpError
+
+JSON_TYPE = "application/json; charset=UTF-8"
+
+
+def to_json(body: Any, *, pretty: bool = False) -> bytes:
+    if pretty:
+        return (json.dumps(body, indent=2, ensure_ascii=False, separators=(",", " : ")) + "\n").encode("utf-8")
+    return json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def error_body(error: OpenSearchError | RawHttpError) -> tuple[int, dict[str, Any]]:
+    if isinstance(error, RawHttpError):
+        return error.status, error.body
+    return error.status, error.to_body()
+
+
+def filter_path(body: Any, expression: str) -> Any:
+    """OpenSearch's ``filter_path``: keep only the listed dotted paths (``*`` and ``**`` wildcards)."""
+    patterns = [p.strip().split(".") for p in expression.split(",") if p.strip()]
+    if not patterns:
+        return body
+    filtered = _filter(body, patterns)
+    return filtered if filtered is not None else {}
+
+
+def _matches(segment: str, key: str) -> bool:
+    if segment == "*" or segment == "**":
+        return True
+    if "*" not in segment:
+        return segment == key
+    import fnmatch
+
+    return fnmatch.fnmatchcase(key, segment)
+
+
+def _filter(node: Any, patterns: list[list[str]]) -> Any:
+    if any(not p for p in patterns):
+        return node
+    if isinstance(node, list):
+        items = [_filter(item, patterns) for item in node]
+        kept = [item for item in items if item is not None]
+        return kept or None
+    if not isinstance(node, dict):
+        return None
+    out: dict[str, Any] = {}
+    for key, value in node.items():
+        rests: list[list[str]] = []
+        for pattern in patterns:
+            head = pattern[0]
+            if head == "**":
+                rests.append(pattern)
+                rests.append(pattern[1:])
+            elif _matches(head, key):
+                rests.append(pattern[1:])
+        if not rests:
+            continue
+        kept = _filter(value, rests)
+        if kept is not None:
+            out[key] = kept
+    return out or None

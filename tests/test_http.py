@@ -1,0 +1,106 @@
+"""The HTTP layer as OpenSearch's REST layer behaves: routing errors, bodies, parameters, rendering."""
+
+from __future__ import annotations
+
+import gzip
+import json
+
+import requests
+from opensearchpy import OpenSearch
+
+from tests import builders
+from tests.builders import error
+from tests.conftest import Api
+
+
+def test_unknown_path_is_no_handler_found(ml_url: str) -> None:
+    response = requests.get(f"{ml_url}/_plugins/_ml/nothing?x=1")
+    assert response.status_code == 400
+    assert response.json() == {"error": "no handler found for uri [/_plugins/_ml/nothing?x=1] and method [GET]"}
+
+
+def test_wrong_method_is_405_with_allowed_methods(ml_url: str) -> None:
+    response = requests.post(f"{ml_url}/_plugins/_ml/tasks/abc")
+    assert response.status_code == 405
+    assert response.json() == {
+        "error": "Incorrect HTTP method for uri [/_plugins/_ml/tasks/abc] and method [POST], allowed: [GET, DELETE]",
+        "status": 405}
+    assert response.headers["Allow"] == "GET,DELETE"
+
+
+def test_responses_are_json_with_charset(ml_url: str) -> None:
+    for response in (requests.get(ml_url), requests.get(f"{ml_url}/_plugins/_ml/models/x")):
+        assert response.headers["Content-Type"] == "application/json; charset=UTF-8"
+
+
+def test_malformed_json_is_a_parse_error(ml_url: str) -> None:
+    response = requests.post(f"{ml_url}/_plugins/_ml/model_groups/_register", data=b'{"name": ',
+                             headers={"Content-Type": "application/json"})
+    assert response.status_code == 400
+    body = response.json()
+    assert body["status"] == 400
+    assert body["error"]["type"] == "json_parse_exception"
+    assert body["error"]["root_cause"][0]["type"] == "json_parse_exception"
+
+
+def test_gzip_request_bodies_are_accepted(ml_url: str) -> None:
+    client = OpenSearch(hosts=[ml_url], http_compress=True)
+    answer = client.plugins.ml.register_model_group(body={"name": "zipped"})
+    assert client.plugins.ml.get_model_group(model_group_id=answer["model_group_id"])["name"] == "zipped"
+    raw = requests.post(f"{ml_url}/_plugins/_ml/model_groups/_register",
+                        data=gzip.compress(json.dumps({"name": "raw-zip"}).encode()),
+                        headers={"Content-Type": "application/json", "Content-Encoding": "gzip"})
+    assert raw.status_code == 200
+
+
+def test_get_with_body_and_trailing_slash(ml_url: str, openai: object) -> None:
+    http = requests.Session()
+    http.post(f"{ml_url}/_plugins/_ml/model_groups/_register", json={"name": "g"})
+    found = http.get(f"{ml_url}/_plugins/_ml/model_groups/_search",
+                     json={"query": {"match": {"name": "g"}}, "size": 1}).json()
+    assert found["hits"]["hits"][0]["_source"]["name"] == "g"
+    conn = http.post(f"{ml_url}/_plugins/_ml/connectors/_create", json=builders.SEED_CONNECTOR).json()
+    model = http.post(f"{ml_url}/_plugins/_ml/models/_register", json={
+        "name": "m", "function_name": "remote", "connector_id": conn["connector_id"]}).json()
+    predicted = http.post(f"{ml_url}/_plugins/_ml/models/{model['model_id']}/_predict/",
+                          json={"parameters": {"messages": builders.SEED_MESSAGES}})
+    assert predicted.status_code == 200
+
+
+def test_source_query_parameter_replaces_the_body(api: Api) -> None:
+    status, body = api("POST", "/_plugins/_ml/model_groups/_register", None,
+                       source=json.dumps({"name": "from-source"}), source_content_type="application/json")
+    assert status == 200
+    assert api("GET", f"/_plugins/_ml/model_groups/{body['model_group_id']}")[1]["name"] == "from-source"
+
+
+def test_unrecognized_query_parameter_is_rejected(api: Api) -> None:
+    assert api("GET", "/_plugins/_ml/models/_search", None, size="10") == (400, error(
+        "illegal_argument_exception",
+        "request [/_plugins/_ml/models/_search] contains unrecognized parameter: [size]", 400))
+
+
+def test_body_on_a_route_without_one_is_rejected(ml_url: str) -> None:
+    response = requests.get(f"{ml_url}/_plugins/_ml/tasks/abc", json={"x": 1})
+    assert response.status_code == 400
+    assert response.json() == error("illegal_argument_exception",
+                                    "request [/_plugins/_ml/tasks/abc] does not support having a body", 400)
+
+
+def test_filter_path_and_pretty(api: Api, ml_url: str) -> None:
+    status, body = api("GET", "/", None, filter_path="version.number,tagline")
+    assert status == 200 and set(body) == {"version", "tagline"} and list(body["version"]) == ["number"]
+    pretty = requests.get(f"{ml_url}/?pretty").text
+    assert pretty.startswith("{\n  ")
+
+
+def test_head_returns_no_body(ml_url: str) -> None:
+    response = requests.head(ml_url)
+    assert response.status_code == 200 and response.content == b""
+
+
+def test_keep_alive_reuses_the_connection(ml_url: str) -> None:
+    http = requests.Session()
+    for _ in range(3):
+        response = http.get(ml_url)
+        assert response.headers.get("Connection", "keep-alive").lower() != "close"

@@ -1,0 +1,226 @@
+"""Predict on remote models: parameter merge, templates and escaping, auto-deploy, vendor errors."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+import responses
+
+from tests import builders
+from tests.builders import action, connector, error
+from tests.conftest import Api
+
+M = "/_plugins/_ml/models"
+ML = "plugins.ml_commons."
+URL = "https://api.openai.com/v1/x"
+
+
+def make_model(api: Api, conn: dict[str, Any], deploy: bool = True, **model: Any) -> str:
+    status, created = api("POST", "/_plugins/_ml/connectors/_create", conn)
+    assert status == 200, created
+    status, registered = api("POST", f"{M}/_register", {"name": "m", "function_name": "remote",
+                                                       "connector_id": created["connector_id"], **model})
+    assert status == 200, registered
+    if deploy:
+        api("POST", f"{M}/{registered['model_id']}/_deploy")
+    return registered["model_id"]
+
+
+def template_model(api: Api, request_body: str, **parameters: Any) -> str:
+    return make_model(api, connector(parameters={"endpoint": "api.openai.com", **parameters},
+                                     actions=[action(url=URL, request_body=request_body)]))
+
+
+def sent_body(vendor: Any) -> bytes:
+    return vendor.calls[-1].request.body
+
+
+def test_request_parameters_override_connector_parameters(api: Api, ml_vendor: Any) -> None:
+    ml_vendor.post(URL, json={"ok": True})
+    model_id = template_model(api, '{"model": "${parameters.model}"}', model="from-connector")
+    api("POST", f"{M}/{model_id}/_predict", {"parameters": {"model": "from-request"}})
+    assert json.loads(sent_body(ml_vendor)) == {"model": "from-request"}
+
+
+def test_request_strings_get_apache_json_escaping(api: Api, ml_vendor: Any) -> None:
+    ml_vendor.post(URL, json={"ok": True})
+    model_id = template_model(api, '{"prompt": "${parameters.prompt}", "messages": ${parameters.messages}, '
+                                   '"temperature": ${parameters.temperature}, "n": ${parameters.n}}')
+    status, _ = api("POST", f"{M}/{model_id}/_predict", {"parameters": {
+        "prompt": 'He said "hi" / café\nnext', "messages": [{"role": "user", "content": "a/b é"}],
+        "temperature": 0.0001, "n": 3}})
+    assert status == 200
+    assert sent_body(ml_vendor).decode() == (
+        '{"prompt": "He said \\"hi\\" \\/ caf\\u00E9\\nnext", "messages": [{"role":"user","content":"a/b é"}], '
+        '"temperature": 1.0E-4, "n": 3}')
+
+
+def test_default_values_and_null_defaults(api: Api, ml_vendor: Any) -> None:
+    ml_vendor.post(URL, json={"ok": True})
+    model_id = template_model(api, '{"a": "${parameters.a:-fallback}", "b": "${parameters.b:-null}"}')
+    api("POST", f"{M}/{model_id}/_predict", {"parameters": {}})
+    assert json.loads(sent_body(ml_vendor)) == {"a": "fallback", "b": None}
+
+
+def test_missing_placeholders_are_listed(api: Api, ml_vendor: Any) -> None:
+    model_id = template_model(api, '{"a": "${parameters.a}", "b": "${parameters.b}", "c": "${parameters.a}"}')
+    assert api("POST", f"{M}/{model_id}/_predict", {"parameters": {}}) == (400, error(
+        "illegal_argument_exception", "Some parameter placeholder not filled in payload: a, b, a", 400))
+    assert len(ml_vendor.calls) == 0
+
+
+def test_skip_validating_missing_parameters_sends_the_placeholder(api: Api, ml_vendor: Any) -> None:
+    ml_vendor.post(URL, json={"ok": True})
+    model_id = template_model(api, '{"a": "${parameters.a}"}', skip_validating_missing_parameters="true")
+    assert api("POST", f"{M}/{model_id}/_predict", {"parameters": {}})[0] == 200
+    assert json.loads(sent_body(ml_vendor)) == {"a": "${parameters.a}"}
+
+
+def test_unquoted_missing_placeholder_is_an_invalid_payload(api: Api, ml_vendor: Any) -> None:
+    model_id = template_model(api, '{"input": ${parameters.input}}')
+    assert api("POST", f"{M}/{model_id}/_predict", {"parameters": {}}) == (400, error(
+        "illegal_argument_exception", 'Invalid payload: {"input": ${parameters.input}}', 400))
+
+
+def test_json_string_parameter_is_not_escaped(api: Api, ml_vendor: Any) -> None:
+    model_id = template_model(api, '{"x": "${parameters.x}"}')
+    status, body = api("POST", f"{M}/{model_id}/_predict", {"parameters": {"x": '{"a":1}'}})
+    assert (status, body["error"]["reason"]) == (400, 'Invalid payload: {"x": "{"a":1}"}')
+
+
+def test_self_referencing_parameter_is_an_interpolation_loop(api: Api, ml_vendor: Any) -> None:
+    model_id = template_model(api, '{"x": "${parameters.x}"}')
+    status, body = api("POST", f"{M}/{model_id}/_predict", {"parameters": {"x": "${parameters.x}"}})
+    assert status == 500
+    assert body["error"]["type"] == "illegal_state_exception"
+    assert body["error"]["reason"] == 'Infinite loop in property interpolation of {"x": "${parameters.x}"}: x'
+
+
+def test_header_parameters_are_substituted_at_predict(api: Api, ml_vendor: Any) -> None:
+    ml_vendor.post(URL, json={"ok": True})
+    model_id = make_model(api, connector(actions=[action(url=URL, headers={
+        "Authorization": "Bearer ${credential.openAI_key}", "X-Org": "${parameters.org}"}, request_body="{}")]))
+    api("POST", f"{M}/{model_id}/_predict", {"parameters": {"org": "acme"}})
+    headers = ml_vendor.calls[-1].request.headers
+    assert (headers["X-Org"], headers["Authorization"]) == ("acme", f"Bearer {builders.FAKE_OPENAI_KEY}")
+    assert api("POST", f"{M}/{model_id}/_predict", {"parameters": {}}) == (400, error(
+        "illegal_argument_exception",
+        "Header 'X-Org' contains unresolved placeholder. Required parameter is missing.", 400))
+
+
+def test_vendor_error_passes_through_with_its_status(api: Api, ml_vendor: Any) -> None:
+    body = '{"error":{"message":"Incorrect API key provided","type":"invalid_request_error"}}'
+    ml_vendor.post(URL, body=body, status=401, content_type="application/json")
+    model_id = template_model(api, "{}")
+    assert api("POST", f"{M}/{model_id}/_predict", {"parameters": {}}) == (401, error(
+        "status_exception", "Error from remote service: " + body, 401))
+
+
+@pytest.mark.parametrize(("status", "body", "expected_status", "reason"), [
+    (429, "", 429, "Remote service returned error status 429 with empty body"),
+    (200, "", 502, "Remote service returned empty response body"),
+    (500, "boom", 500, "Error from remote service: boom"),
+])
+def test_vendor_edge_answers(api: Api, ml_vendor: Any, status: int, body: str, expected_status: int,
+                             reason: str) -> None:
+    ml_vendor.post(URL, body=body, status=status)
+    model_id = template_model(api, "{}")
+    assert api("POST", f"{M}/{model_id}/_predict", {"parameters": {}}) == (
+        expected_status, error("status_exception", reason, expected_status))
+
+
+def test_array_and_non_json_vendor_bodies(api: Api, ml_vendor: Any) -> None:
+    model_id = template_model(api, "{}")
+    ml_vendor.post(URL, json=[1, 2])
+    assert api("POST", f"{M}/{model_id}/_predict", {"parameters": {}})[1] == {"inference_results": [
+        {"output": [{"name": "response", "dataAsMap": {"response": [1, 2]}}], "status_code": 200}]}
+    ml_vendor.replace(responses.POST, URL, body="42")
+    assert api("POST", f"{M}/{model_id}/_predict", {"parameters": {}}) == (400, error(
+        "illegal_argument_exception", "Unsupported response type", 400))
+    ml_vendor.replace(responses.POST, URL, body="hello")
+    status, answer = api("POST", f"{M}/{model_id}/_predict", {"parameters": {}})
+    assert status == 400
+    assert answer["error"]["reason"].startswith("Invalid JSON format: Unrecognized token 'hello'")
+
+
+def test_auto_deploy_on_predict(api: Api, ml_vendor: Any) -> None:
+    ml_vendor.post(URL, json={"ok": True})
+    model_id = make_model(api, connector(actions=[action(url=URL, request_body="{}")]), deploy=False)
+    assert api("POST", f"{M}/{model_id}/_predict", {"parameters": {}})[0] == 200
+    assert api("GET", f"{M}/{model_id}")[1]["model_state"] == "DEPLOYED"
+
+
+def test_auto_deploy_disabled_per_model_and_by_setting(api: Api, ml_vendor: Any) -> None:
+    conn = connector(actions=[action(url=URL, request_body="{}")])
+    model_id = make_model(api, conn, deploy=False, deploy_setting={"is_auto_deploy_enabled": False})
+    assert api("POST", f"{M}/{model_id}/_predict", {"parameters": {}}) == (400, error(
+        "illegal_argument_exception",
+        f"Auto deployment disabled for this model, please deploy model first Model ID: {model_id}", 400))
+    api("PUT", "/_cluster/settings", {"persistent": {ML + "model_auto_deploy.enable": False}})
+    other = make_model(api, conn, deploy=False)
+    assert api("POST", f"{M}/{other}/_predict", {"parameters": {}}) == (400, error(
+        "illegal_argument_exception", "Model not ready yet. Please deploy the model first.", 400))
+
+
+def test_predict_on_missing_model(api: Api, seed_model: dict[str, str]) -> None:
+    assert api("POST", f"{M}/nope/_predict", {"parameters": {}}) == (404, error(
+        "status_exception", "Failed to find model", 404))
+
+
+def test_disabled_model_is_refused(api: Api, ml_vendor: Any) -> None:
+    model_id = make_model(api, connector(actions=[action(url=URL, request_body="{}")]), is_enabled=False)
+    assert api("POST", f"{M}/{model_id}/_predict", {"parameters": {}}) == (403, error(
+        "status_exception", "Model is disabled.", 403))
+
+
+def test_predict_algorithm_path_and_unknown_algorithm(api: Api, ml_vendor: Any) -> None:
+    ml_vendor.post(URL, json={"ok": True})
+    model_id = template_model(api, "{}")
+    assert api("POST", f"/_plugins/_ml/_predict/remote/{model_id}", {"parameters": {}})[0] == 200
+    assert api("POST", f"/_plugins/_ml/_predict/magic/{model_id}", {"parameters": {}}) == (400, error(
+        "illegal_argument_exception", "Wrong function name", 400))
+
+
+def test_private_addresses_are_blocked_unless_enabled(api: Api, ml_vendor: Any) -> None:
+    local = "http://127.0.0.1:8080/v1/x"
+    api("PUT", "/_cluster/settings", {"persistent": {ML + "trusted_connector_endpoints_regex": ["^http://127\\.0\\.0\\.1:.*$"]}})
+    model_id = make_model(api, connector(actions=[action(url=local, request_body="{}")]))
+    assert api("POST", f"{M}/{model_id}/_predict", {"parameters": {}}) == (400, error(
+        "illegal_argument_exception", "Remote inference host name has private ip address: 127.0.0.1", 400))
+    ml_vendor.post(local, json={"ok": True})
+    api("PUT", "/_cluster/settings", {"persistent": {ML + "connector.private_ip_enabled": True}})
+    assert api("POST", f"{M}/{model_id}/_predict", {"parameters": {}})[0] == 200
+
+
+def test_request_url_parameters_must_still_be_trusted(api: Api, ml_vendor: Any) -> None:
+    model_id = make_model(api, connector(parameters={"endpoint": "api.openai.com", "model": "gpt"}))
+    assert api("POST", f"{M}/{model_id}/_predict", {"parameters": {"endpoint": "evil.example.com",
+                                                                   "messages": []}}) == (400, error(
+        "illegal_argument_exception", "Connector URL is not matching the trusted connector endpoint regex", 400))
+
+
+def test_connection_failure_is_reported(api: Api, ml_vendor: Any) -> None:
+    model_id = template_model(api, "{}")
+    status, body = api("POST", f"{M}/{model_id}/_predict", {"parameters": {}})
+    assert status == 500
+    assert body["error"]["type"] == "status_exception"
+    assert body["error"]["reason"].startswith("Error communicating with remote model: ")
+
+
+def test_integers_stay_integers_from_3_5_and_become_doubles_before(ml_vendor: Any) -> None:
+    from emulator import Emulator
+    from emulator.vendors.responses_adapter import session_for
+
+    for version, expected in (("3.8.0", {"n": 1, "x": 1.5}), ("3.3.0", {"n": 1.0, "x": 1.5})):
+        emu = Emulator(version=version)
+        emu.session = session_for(ml_vendor)
+        ml_vendor.upsert(responses.POST, URL, json={"n": 1, "x": 1.5})
+        client = emu.client()
+        conn = client.plugins.ml.create_connector(body=connector(actions=[action(url=URL, request_body="{}")]))
+        model = client.plugins.ml.register_model(body={"name": "m", "function_name": "remote",
+                                                       "connector_id": conn["connector_id"]})
+        result = client.plugins.ml.predict_model(model_id=model["model_id"], body={"parameters": {}})
+        data = result["inference_results"][0]["output"][0]["dataAsMap"]
+        assert data == expected and type(data["n"]) is type(expected["n"])
