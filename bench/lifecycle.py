@@ -1,9 +1,9 @@
 """Latency of the remote-model lifecycle ("Connecting to remote models"), in-process and over HTTP, against floors.
 
-Run ``python bench/lifecycle.py [--rounds N] [--warmup N]``. One lifecycle round is the seed sequence of the
-OpenSearch documentation page: trust the endpoint, register a model group, create an OpenAI chat connector,
-register a remote model, get its task, deploy, get, predict (the OpenAI call is answered by a ``responses`` mock,
-nothing leaves the machine), undeploy, then delete the model, the connector and the group.
+Run ``python bench/lifecycle.py [--rounds N] [--warmup N] [--chunks N]``. One lifecycle round is the seed
+sequence of the OpenSearch documentation page: trust the endpoint, register a model group, create an OpenAI chat
+connector, register a remote model, get its task, deploy, get, predict (the OpenAI call is answered by a
+``responses`` mock, nothing leaves the machine), undeploy, then delete the model, the connector and the group.
 
 Every call goes through opensearch-py (``client.cluster.put_settings`` and ``client.plugins.ml.*``):
 
@@ -15,7 +15,8 @@ Floors replay the very same client calls against a WSGI app that answers a fixed
 between an operation and its floor is what the emulator itself costs. ``handle`` is the emulator's own
 ``wsgi_app.handle(environ)`` time for the operation, measured inside the in-process call (no opensearch-py).
 
-The benchmark prints figures and never fails.
+The phases take turns in chunks so that the drift of a shared machine (steal time, CPU frequency) hits them alike.
+The benchmark prints figures and never fails: an error answer is timed like any other and counted in the footer.
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-from opensearchpy import OpenSearch
+from opensearchpy import OpenSearch, TransportError
 
 try:
     import responses
@@ -271,6 +272,7 @@ class Phase:
 
     def __post_init__(self) -> None:
         self.samples: Samples = {step.name: [] for step in STEPS}
+        self.errors: dict[str, list[str]] = {}
 
 
 def run_lifecycle(phase: Phase, first_round: int, rounds: int, *, record: bool = True) -> None:
@@ -282,7 +284,10 @@ def run_lifecycle(phase: Phase, first_round: int, rounds: int, *, record: bool =
             ids = Ids(round=number)
             for step in STEPS:
                 start = clock()
-                step.call(phase.client, ids)
+                try:
+                    step.call(phase.client, ids)
+                except TransportError as error:  # timed all the same; reported, never raised
+                    phase.errors.setdefault(step.name, []).append(f"{error.status_code} {error.error}")
                 elapsed = clock() - start
                 if record:
                     phase.samples[step.name].append(timed_app.last_ns if timed_app is not None else elapsed)
@@ -294,16 +299,21 @@ class BareHandle:
     """``emu.wsgi_app.handle(environ)`` for GET model, no opensearch-py; each environ is built outside the clock."""
 
     def __init__(self, emu: Emulator) -> None:
-        client = emu.client()
-        group = client.plugins.ml.register_model_group(body={"name": "bench_bare_handle"})["model_group_id"]
-        connector = client.plugins.ml.create_connector(body=CONNECTOR_BODY)["connector_id"]
-        self.model: str = client.plugins.ml.register_model(
-            body={"name": "bare", "function_name": "remote", "model_group_id": group, "connector_id": connector}
-        )["model_id"]
         self.handle = emu.wsgi_app.handle
         self.samples: list[int] = []
+        self.model: str | None = None
+        ml = emu.client().plugins.ml
+        try:
+            group = ml.register_model_group(body={"name": "bench_bare_handle"})["model_group_id"]
+            connector = ml.create_connector(body=CONNECTOR_BODY)["connector_id"]
+            body = {"name": "bare", "function_name": "remote", "model_group_id": group, "connector_id": connector}
+            self.model = ml.register_model(body=body)["model_id"]
+        except TransportError as error:  # reported as "-" in the table, never raised
+            print(f"warning: bare handle setup failed: {error}", file=sys.stderr)
 
     def run(self, calls: int, *, record: bool = True) -> None:
+        if self.model is None:
+            return
         path = f"/_plugins/_ml/models/{self.model}"
         clock = time.perf_counter_ns
         with quiet_gc():
@@ -347,9 +357,9 @@ def print_table(rows: list[dict[str, Any]], title: str, footer: list[str]) -> No
     columns = [
         ("operation", "name", "<"),
         ("in-proc med", "ip_med", ">"), ("in-proc p90", "ip_p90", ">"), ("handle med", "handle", ">"),
-        ("floor med", "ip_floor", ">"), ("above floor", "ip_share", ">"),
+        ("in-proc floor", "ip_floor", ">"), ("above floor", "ip_share", ">"),
         (f"≤{IN_PROCESS_TARGET_US:g}µs", "ip_ok", "^"),
-        ("HTTP med", "http_med", ">"), ("HTTP p90", "http_p90", ">"), ("floor med", "http_floor", ">"),
+        ("HTTP med", "http_med", ">"), ("HTTP p90", "http_p90", ">"), ("HTTP floor", "http_floor", ">"),
         ("ratio", "ratio", ">"), (f"≤{HTTP_TARGET_RATIO:g}×", "http_ok", "^"),
     ]
     cells = [[str(row.get(key, "")) for _, key, _ in columns] for row in rows]
@@ -371,6 +381,14 @@ def print_table(rows: list[dict[str, Any]], title: str, footer: list[str]) -> No
     print(rule)
     for text in footer:
         print(text)
+
+
+def errors_line(phases: dict[str, Phase]) -> str:
+    found = [(label, step, messages) for label, phase in phases.items() for step, messages in phase.errors.items()]
+    if not found:
+        return "errors: none (every call answered 2xx)."
+    parts = [f"{label}/{step}: {len(messages)}× (first: {messages[0]})" for label, step, messages in found]
+    return "ERRORS (timed anyway): " + "; ".join(parts)
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -412,7 +430,7 @@ def main(argv: list[str] | None = None) -> None:
     over_http, http_floor = phases["http"].samples, phases["http_floor"].samples
 
     rows: list[dict[str, Any]] = []
-    crud_ip_met = crud_total = http_met = 0
+    crud_ip_met = crud_share_met = crud_total = http_met = 0
     for step in STEPS:
         ip, ip_fl = Stat.of(in_proc[step.name]), Stat.of(in_proc_floor[step.name])
         ht, ht_fl = Stat.of(over_http[step.name]), Stat.of(http_floor[step.name])
@@ -422,6 +440,7 @@ def main(argv: list[str] | None = None) -> None:
         if step.crud:
             crud_total += 1
             crud_ip_met += ip_ok
+            crud_share_met += ip.median - ip_fl.median <= IN_PROCESS_TARGET_US
             http_met += http_ok
         rows.append({
             "name": step.name if step.crud else f"{step.name} *",
@@ -431,27 +450,29 @@ def main(argv: list[str] | None = None) -> None:
             "http_med": _us(ht.median), "http_p90": _us(ht.p90), "http_floor": _us(ht_fl.median),
             "ratio": f"{ratio:.2f}×", "http_ok": ("yes" if http_ok else "NO") if step.crud else "n/a",
         })
-    fl_get, bare_stat = Stat.of(in_proc_floor["GET models/{id}"]), Stat.of(bare.samples)
+    fl_get = Stat.of(in_proc_floor["GET models/{id}"])
+    bare_stat = Stat.of(bare.samples) if bare.samples else None
+    bare_med, bare_p90 = (bare_stat.median, bare_stat.p90) if bare_stat else (None, None)
     http_fl_get = Stat.of(http_floor["GET models/{id}"])
     rows.append({"separator": True, "name": "floor: fixed app, InProcessConnection (GET)",
                  "ip_med": _us(fl_get.median), "ip_p90": _us(fl_get.p90)})
     rows.append({"name": "floor: emu.wsgi_app.handle, no client (GET)",
-                 "ip_med": _us(bare_stat.median), "ip_p90": _us(bare_stat.p90), "handle": _us(bare_stat.median)})
+                 "ip_med": _us(bare_med), "ip_p90": _us(bare_p90), "handle": _us(bare_med)})
     rows.append({"name": "floor: fixed app, cheroot HTTP (GET)",
                  "http_med": _us(http_fl_get.median), "http_p90": _us(http_fl_get.p90)})
 
     crud_ip = [Stat.of(in_proc[s.name]).median for s in STEPS if s.crud]
     footer = [
-        "µs per call; med = median, p90 = 90th percentile (nearest rank). 'floor med' = the same opensearch-py call "
-        "answered by a fixed-JSON app;",
-        "'above floor' = in-proc med - floor med; 'handle' = emulator wsgi_app.handle() alone; "
-        "ratio = HTTP med / HTTP floor med. * predict includes a mocked OpenAI call: no target.",
+        "µs per call; med = median, p90 = 90th percentile (nearest rank); floors = the same opensearch-py call "
+        "answered by a fixed-JSON WSGI app.",
+        "'handle' = the emulator's wsgi_app.handle() alone; 'above floor' = in-proc med - in-proc floor; "
+        "ratio = HTTP med / HTTP floor. * predict includes a mocked OpenAI call: no target.",
         f"targets: in-process ≤ {IN_PROCESS_TARGET_US:g} µs per CRUD call: {crud_ip_met}/{crud_total} met "
-        f"(CRUD in-proc median of medians {statistics.median(crud_ip):.1f} µs); "
-        f"HTTP ≤ {HTTP_TARGET_RATIO:g}× floor: {http_met}/{crud_total} CRUD calls met.",
+        f"(median CRUD call {statistics.median(crud_ip):.1f} µs; judged on 'above floor' instead: "
+        f"{crud_share_met}/{crud_total}); HTTP ≤ {HTTP_TARGET_RATIO:g}× floor: {http_met}/{crud_total} CRUD calls met.",
+        errors_line(phases),
         f"{rounds} timed rounds + {warmup} warm-up per phase, phases interleaved in {chunks} chunks, gc disabled "
-        f"while timing; Python "
-        f"{sys.version.split()[0]}; total {time.perf_counter() - began:.1f} s.",
+        f"while timing; Python {sys.version.split()[0]}; total {time.perf_counter() - began:.1f} s.",
     ]
     title = f"ML Commons emulator {emu.version}: remote-model lifecycle latency (µs)"
     print_table(rows, title, footer)

@@ -58,7 +58,7 @@ def profile_steps(rounds: int, warmup: int) -> dict[str, cProfile.Profile]:
 
 
 def report(name: str, profile: cProfile.Profile, rounds: int, top: int) -> None:
-    stats: Any = pstats.Stats(profile).stats  # {key: (cc, nc, tt, ct, callers)}
+    stats: Any = pstats.Stats(profile).stats  # type: ignore[attr-defined]  # {key: (cc, nc, tt, ct, callers)}
     total = max((ct for (_, _, _, ct, _) in stats.values()), default=0.0)
     print(f"\n== {name}: {total / rounds * 1e6:,.1f} µs per call under the profiler")
     own = [(ct, tt, nc, key) for key, (_, nc, tt, ct, _) in stats.items() if f"{os.sep}emulator{os.sep}" in key[0]]

@@ -673,7 +673,33 @@ _json = st.recursive(
                                                                 max_size=3),
     max_leaves=12,
 )
-_bodies = st.none() | _json | st.dictionaries(st.sampled_from(_KEYS), _json, max_size=4)
+_field_names = st.sampled_from(["name", "name.keyword", "description", "model_state", "rate", "created_time",
+                                 "connector", "connector.protocol", "backend_roles", "owner.name", "_id", "nope"])
+_query_names = st.sampled_from(["match_all", "match_none", "term", "terms", "ids", "match", "match_phrase", "exists",
+                                "range", "prefix", "wildcard", "bool", "constant_score", "dis_max", "boosting",
+                                "nested", "bogus"])
+_param_values = _scalars | st.lists(_scalars, max_size=3) | st.dictionaries(st.sampled_from(_KEYS), _scalars,
+                                                                           max_size=3)
+_leaf_queries = st.builds(
+    lambda name, params: {name: params}, _query_names,
+    st.dictionaries(_field_names | st.sampled_from(_KEYS), _param_values, max_size=3),
+)
+_structured_queries = st.recursive(_leaf_queries, lambda inner: st.one_of(
+    st.builds(lambda occur, clauses: {"bool": {occur: clauses}},
+              st.sampled_from(["must", "filter", "should", "must_not"]), inner | st.lists(inner, max_size=3)),
+    st.builds(lambda clauses, msm: {"bool": {"should": clauses, "minimum_should_match": msm}},
+              st.lists(inner, max_size=3), _scalars),
+    st.builds(lambda q: {"constant_score": {"filter": q}}, inner),
+    st.builds(lambda qs: {"dis_max": {"queries": qs}}, st.lists(inner, max_size=2)),
+), max_leaves=6)
+_sorts = _json | st.lists(_field_names | st.dictionaries(_field_names | st.just("_score"),
+                                                         st.sampled_from(["asc", "desc"]) | _param_values,
+                                                         max_size=2), max_size=3)
+_structured_bodies = st.fixed_dictionaries({"query": _structured_queries}, optional={
+    "sort": _sorts, "_source": _json, "from": st.integers(-1, 5) | _scalars, "size": st.integers(-1, 5) | _scalars,
+    "track_total_hits": _scalars, "post_filter": _structured_queries, "min_score": _scalars,
+})
+_bodies = st.none() | _json | st.dictionaries(st.sampled_from(_KEYS), _json, max_size=4) | _structured_bodies
 
 
 def _check_envelope(response: dict[str, Any], size_limit: int = 10) -> None:

@@ -36,9 +36,10 @@ def _substitute(
     length_change = 0
     while pos < end:
         text = buffer[0]
-        if not text.startswith(prefix, pos) or pos + len(prefix) > end:
-            pos += 1
-            continue
+        found = text.find(prefix, pos, end)
+        if found < 0:
+            break
+        pos = found
         if pos > offset and text[pos - 1] == _ESCAPE:
             buffer[0] = text[: pos - 1] + text[pos:]
             length_change -= 1

@@ -26,8 +26,13 @@ _ACTION_NAME = re.compile(r"^[A-Za-z0-9_-]+$")
 _SAFE_PUNCTUATION = set(" .,!?():@-_/'\"\t\n\x0b\f\r")
 
 
+_SAFE_ASCII = re.compile(r"[A-Za-z0-9 \t\n\x0b\f\r.,!?():@\-_/'\"]*")
+
+
 def is_safe_text(value: str) -> bool:
     """``^[\\p{L}\\p{N}\\s.,!?():@\\-_/'"]*$`` as Java reads it (``\\s`` is ASCII white space)."""
+    if value.isascii():
+        return _SAFE_ASCII.fullmatch(value) is not None
     for ch in value:
         if ch in _SAFE_PUNCTUATION:
             continue

@@ -126,8 +126,8 @@ class Connectors:
             )
             refuse_unsupported(merged)
             users = [
-                d.id for d in self.store.documents(MODEL_INDEX)
-                if d.source.get("connector_id") == connector_id and d.id in deployed_model_ids
+                model_id for model_id, model in self.store.sources(MODEL_INDEX)
+                if model.get("connector_id") == connector_id and model_id in deployed_model_ids
             ]
             if users:
                 raise status_exception(
@@ -141,7 +141,10 @@ class Connectors:
 
     def delete(self, connector_id: str) -> dict[str, Any]:
         with self.store.lock:
-            users = [d.id for d in self.store.documents(MODEL_INDEX) if d.source.get("connector_id") == connector_id]
+            users = [
+                model_id for model_id, model in self.store.sources(MODEL_INDEX)
+                if model.get("connector_id") == connector_id
+            ]
             if users:
                 raise status_exception(
                     f"{len(users)} models are still using this connector, please delete or update the models first: "

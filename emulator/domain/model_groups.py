@@ -45,9 +45,9 @@ class ModelGroups:
     def find_by_name(self, name: str) -> str | None:
         if len(name) > _KEYWORD_IGNORE_ABOVE:
             return None
-        for doc in self.store.documents(MODEL_GROUP_INDEX):
-            if doc.source.get("name") == name:
-                return doc.id
+        for group_id, group in self.store.sources(MODEL_GROUP_INDEX):
+            if group.get("name") == name:
+                return group_id
         return None
 
     def register(self, body: Any) -> dict[str, Any]:
@@ -84,10 +84,10 @@ class ModelGroups:
     def get(self, group_id: str) -> dict[str, Any]:
         if not self.store.index_exists(MODEL_GROUP_INDEX):
             raise status_exception("Failed to find model group index", 404)
-        doc = self.store.get(MODEL_GROUP_INDEX, group_id)
-        if doc is None:
+        source = self.store.view(MODEL_GROUP_INDEX, group_id)
+        if source is None:
             raise status_exception(f"Failed to find model group with the provided model group id: {group_id}", 404)
-        return ordered(doc.source)
+        return source
 
     def update(self, group_id: str, body: Any) -> dict[str, Any]:
         if body is None or body == {}:
@@ -124,7 +124,7 @@ class ModelGroups:
         with self.store.lock:
             if not self.store.index_exists(MODEL_GROUP_INDEX):
                 raise status_exception("Failed to find model group", 404)
-            if any(d.source.get("model_group_id") == group_id for d in self.store.documents(MODEL_INDEX)):
+            if any(model.get("model_group_id") == group_id for _, model in self.store.sources(MODEL_INDEX)):
                 raise status_exception("Cannot delete the model group when it has associated model versions", 409)
             deleted = self.store.delete(MODEL_GROUP_INDEX, group_id)
             if deleted is None:

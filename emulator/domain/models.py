@@ -50,9 +50,12 @@ def ordered(source: dict[str, Any]) -> dict[str, Any]:
 
 
 def public_view(source: dict[str, Any]) -> dict[str, Any]:
-    view = ordered(source)
-    if isinstance(view.get("connector"), dict):
-        view["connector"] = {k: v for k, v in view["connector"].items() if k != "credential"}
+    """A model as GET shows it (stored sources are already in field order): no connector credential."""
+    connector = source.get("connector")
+    if not isinstance(connector, dict) or "credential" not in connector:
+        return source
+    view = dict(source)
+    view["connector"] = {k: v for k, v in connector.items() if k != "credential"}
     return view
 
 
@@ -199,10 +202,10 @@ class Models:
     def get(self, model_id: str) -> dict[str, Any]:
         if not self.store.index_exists(MODEL_INDEX):
             raise status_exception("Fail to find model", 404)
-        doc = self.store.get(MODEL_INDEX, model_id)
-        if doc is None:
+        source = self.store.view(MODEL_INDEX, model_id)
+        if source is None:
             raise status_exception(f"Failed to find model with the provided model id: {model_id}", 404)
-        return public_view(doc.source)
+        return public_view(source)
 
     def search(self, body: Any) -> dict[str, Any]:
         docs = [d for d in self.store.documents(MODEL_INDEX) if not d.source.get("is_hidden")]

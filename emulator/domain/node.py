@@ -25,14 +25,16 @@ class Node:
 
     @property
     def version_tuple(self) -> tuple[int, ...]:
-        parts = []
-        for part in self.version.split("-")[0].split("."):
-            parts.append(int(part) if part.isdigit() else 0)
-        return tuple(parts)
+        return tuple(int(part) if part.isdigit() else 0 for part in self.version.split("-")[0].split("."))
 
     def at_least(self, version: str) -> bool:
-        wanted = tuple(int(p) for p in version.split("."))
-        return self.version_tuple[: len(wanted)] >= wanted
+        """Whether the emulated version is ``version`` or later (answers are cached: this is on every request)."""
+        cache = self.__dict__.setdefault("_at_least", {})
+        answer = cache.get((self.version, version))
+        if answer is None:
+            wanted = tuple(int(p) for p in version.split("."))
+            answer = cache[(self.version, version)] = self.version_tuple[: len(wanted)] >= wanted
+        return answer
 
     @property
     def lucene_version(self) -> str:

@@ -20,8 +20,8 @@ Known deviations from OpenSearch, chosen on purpose:
   stored JSON value. ``<field>.keyword`` means the exact value of any field. Queries that OpenSearch
   would reject for the field's type (``prefix`` on a number, ``term`` ``"abc"`` on a long) just match
   nothing; sorting on a field no document has sorts as keyword instead of failing as unmapped.
-- ``match`` ignores ``analyzer``/``fuzziness``-free options that only tune scoring; ``fuzziness`` is
-  refused. ``match_phrase`` accepts ``slop`` but needs the tokens contiguous.
+- ``match`` accepts and ignores ``analyzer`` and the options that only tune scoring or fuzzy expansion;
+  ``fuzziness`` itself is refused. ``match_phrase`` accepts ``slop`` but needs the tokens contiguous.
 - Parse-error positions are counted in the compact single-line JSON rendering of the parsed body
   (what opensearch-py sends); a pretty-printed request body has other real positions.
 - The negative-boost reason renders the query compactly, not like ``QueryBuilder.toString``.
@@ -151,8 +151,9 @@ def _at(error: OpenSearchError, position: tuple[int, int]) -> OpenSearchError:
 
 
 def _number_format(text: str) -> OpenSearchError:
-    return OpenSearchError(f'For input string: "{text}"', status=400, type="number_format_exception",
-                           is_opensearch_exception=False)
+    """``Float.parseFloat``/``Double.parseDouble``'s NumberFormatException."""
+    reason = "empty String" if not text.strip() else f'For input string: "{text}"'
+    return OpenSearchError(reason, status=400, type="number_format_exception", is_opensearch_exception=False)
 
 
 def _unsupported(what: str) -> OpenSearchError:
@@ -168,7 +169,7 @@ class _ShardError(Exception):
         self.cause = cause
 
 
-class _MsmError(Exception):
+class _MsmError(ValueError):
     def __init__(self, type_: str, reason: str) -> None:
         super().__init__(reason)
         self.type = type_

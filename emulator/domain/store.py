@@ -1,5 +1,10 @@
 """The emulator's in-memory state: OpenSearch-like system indices behind one lock.
 
+Sources follow one rule that makes reads cheap: nested values of a stored
+source are never changed in place. Writers build new top-level dicts (and new
+nested values where they change one), so ``get`` and ``put`` copy only the top
+level, and read-only answers may use the stored source itself (``view``).
+
 Each ML Commons resource lives in the system index the plugin uses
 (``.plugins-ml-connector`` ...). An index exists only once a document was
 written to it, because several plugin answers differ on "index missing"
@@ -10,7 +15,6 @@ responses.
 
 from __future__ import annotations
 
-import copy
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -71,11 +75,24 @@ class Store:
         return idx
 
     def get(self, index: str, doc_id: str) -> Document | None:
-        """A deep copy of the document, so callers can never mutate state by accident."""
+        """A copy of the document, so callers can never mutate state by accident."""
         with self.lock:
             idx = self._indices.get(index)
             doc = idx.docs.get(doc_id) if idx else None
-            return copy.deepcopy(doc) if doc else None
+            if doc is None:
+                return None
+            return Document(doc.id, dict(doc.source), doc.version, doc.seq_no, doc.primary_term)
+
+    def view(self, index: str, doc_id: str) -> dict[str, Any] | None:
+        """The stored source itself, for answers that only read it.
+
+        Safe without a copy because stored sources are never changed in place: every
+        write stores a fresh copy. Callers must not mutate what they get.
+        """
+        with self.lock:
+            idx = self._indices.get(index)
+            doc = idx.docs.get(doc_id) if idx else None
+            return doc.source if doc is not None else None
 
     def put(self, index: str, doc_id: str, source: dict[str, Any]) -> Document:
         """Create or replace a document (creates the index on first write)."""
@@ -83,10 +100,11 @@ class Store:
             idx = self._index(index)
             old = idx.docs.get(doc_id)
             version = (old.version if old else idx.tombstones.pop(doc_id, 0)) + 1
-            doc = Document(doc_id, copy.deepcopy(source), version, idx.next_seq_no, 1)
+            doc = Document(doc_id, dict(source), version, idx.next_seq_no, 1)
             idx.next_seq_no += 1
             idx.docs[doc_id] = doc
-            return copy.deepcopy(doc)
+            # The caller gets the write metadata only; the stored source stays private.
+            return Document(doc_id, {}, doc.version, doc.seq_no, doc.primary_term)
 
     def delete(self, index: str, doc_id: str) -> Document | None:
         """Remove a document; returns what the delete response reports, or None if absent."""
@@ -110,11 +128,17 @@ class Store:
             return result
 
     def documents(self, index: str) -> Iterator[Document]:
-        """Deep copies of the index's documents in insertion order (empty if no index)."""
+        """Copies of the index's documents in insertion order (empty if no index)."""
         with self.lock:
             idx = self._indices.get(index)
             docs = list(idx.docs.values()) if idx else []
-            return iter(copy.deepcopy(docs))
+            return iter([Document(d.id, dict(d.source), d.version, d.seq_no, d.primary_term) for d in docs])
+
+    def sources(self, index: str) -> list[tuple[str, dict[str, Any]]]:
+        """(id, source) of every document, read-only views for scans that only look (no copy)."""
+        with self.lock:
+            idx = self._indices.get(index)
+            return [(d.id, d.source) for d in idx.docs.values()] if idx else []
 
     def count(self, index: str) -> int:
         with self.lock:

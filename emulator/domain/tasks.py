@@ -53,10 +53,10 @@ class Tasks:
             self.store.put(TASK_INDEX, task_id, ordered(doc.source))
 
     def get(self, task_id: str) -> dict[str, Any]:
-        doc = self.store.get(TASK_INDEX, task_id)
-        if doc is None:
+        source = self.store.view(TASK_INDEX, task_id)
+        if source is None:
             raise status_exception("Failed to find task", 404)
-        return ordered(doc.source)
+        return source
 
     def delete(self, task_id: str) -> dict[str, Any]:
         with self.store.lock:

@@ -6,25 +6,20 @@ import logging
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from werkzeug.exceptions import MethodNotAllowed, NotFound
-
 from ..domain.backend import MLBackend
 from ..errors import OpenSearchError, RawHttpError, illegal_argument
 from . import render
 from .request import ApiRequest, from_environ
-from .routes import GLOBAL_PARAMS, Route, build_map
+from .routes import GLOBAL_PARAMS, ROUTES, MethodNotAllowed, Route, Router
 
 log = logging.getLogger("emulator")
-
-_METHOD_ORDER = ["GET", "POST", "PUT", "DELETE", "OPTIONS", "HEAD", "PATCH", "TRACE", "CONNECT"]
-
 
 class EmulatorApp:
     """A WSGI callable serving one :class:`MLBackend`."""
 
     def __init__(self, backend_provider: Callable[[], MLBackend]) -> None:
         self._backend = backend_provider
-        self._map, self._routes = build_map()
+        self._router = Router(ROUTES)
 
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         status, headers, body = self.handle(environ)
@@ -72,24 +67,22 @@ class EmulatorApp:
         return status, headers, payload
 
     def _route(self, request: ApiRequest) -> Route:
-        adapter = self._map.bind("emulator", "/")
         try:
-            endpoint, args = adapter.match(request.path, method=request.method)
+            found = self._router.match(request.method, request.path)
         except MethodNotAllowed as error:
-            # Werkzeug adds HEAD to every GET rule; OpenSearch lists only the methods routes declare.
-            allowed = sorted(set(error.valid_methods or []) - {"HEAD"}, key=_METHOD_ORDER.index)
+            allowed = [m for m in error.allowed if m != "HEAD"]
             raise RawHttpError(405, {
                 "error": f"Incorrect HTTP method for uri [{request.raw_uri}] and method [{request.method}], "
                 f"allowed: [{', '.join(allowed)}]",
                 "status": 405,
                 "_allow": ",".join(allowed),
             }) from None
-        except NotFound:
+        if found is None:
             raise RawHttpError(400, {
                 "error": f"no handler found for uri [{request.raw_uri}] and method [{request.method}]"
             }) from None
-        request.path_params = dict(args)
-        return self._routes[endpoint]
+        route, request.path_params = found
+        return route
 
     @staticmethod
     def _check_params(request: ApiRequest, route: Route) -> None:

@@ -10,10 +10,14 @@ from ..errors import OpenSearchError, RawHttpError
 JSON_TYPE = "application/json; charset=UTF-8"
 
 
+_COMPACT = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+_PRETTY = json.JSONEncoder(ensure_ascii=False, indent=2, separators=(",", " : "))
+
+
 def to_json(body: Any, *, pretty: bool = False) -> bytes:
     if pretty:
-        return (json.dumps(body, indent=2, ensure_ascii=False, separators=(",", " : ")) + "\n").encode("utf-8")
-    return json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        return (_PRETTY.encode(body) + "\n").encode("utf-8")
+    return _COMPACT.encode(body).encode("utf-8")
 
 
 def error_body(error: OpenSearchError | RawHttpError) -> tuple[int, dict[str, Any]]:

@@ -24,10 +24,17 @@ class ApiRequest:
     path: str
     raw_uri: str
     params: dict[str, str]
-    headers: dict[str, str]
+    environ: dict[str, Any]
     raw_body: bytes
     path_params: dict[str, str] = field(default_factory=dict)
     _parsed: Any = _NO_BODY
+
+    def header(self, name: str) -> str | None:
+        """A request header by name (case-insensitive)."""
+        key = name.upper().replace("-", "_")
+        if key in ("CONTENT_TYPE", "CONTENT_LENGTH"):
+            return self.environ.get(key)
+        return self.environ.get("HTTP_" + key)
 
     @property
     def has_body(self) -> bool:
@@ -56,18 +63,14 @@ def from_environ(environ: dict[str, Any]) -> ApiRequest:
     if len(path) > 1:
         path = path.rstrip("/") or "/"
     query = environ.get("QUERY_STRING", "")
-    params = dict(parse_qsl(query, keep_blank_values=True))
-    headers = {
-        key[5:].replace("_", "-").lower(): value for key, value in environ.items() if key.startswith("HTTP_")
-    }
-    if environ.get("CONTENT_TYPE"):
-        headers["content-type"] = environ["CONTENT_TYPE"]
+    params = dict(parse_qsl(query, keep_blank_values=True)) if query else {}
     raw_body = _read_body(environ)
-    encoding = headers.get("content-encoding", "").lower()
-    if raw_body and encoding in ("gzip", "deflate"):
-        raw_body = _decompress(raw_body, encoding)
+    if raw_body:
+        encoding = environ.get("HTTP_CONTENT_ENCODING", "").lower()
+        if encoding in ("gzip", "deflate"):
+            raw_body = _decompress(raw_body, encoding)
     raw_uri = raw_path + (f"?{query}" if query else "")
-    return ApiRequest(method, path, raw_uri, params, headers, raw_body)
+    return ApiRequest(method, path, raw_uri, params, environ, raw_body)
 
 
 def _read_body(environ: dict[str, Any]) -> bytes:

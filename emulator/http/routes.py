@@ -1,16 +1,17 @@
-"""The routing table: every path the emulator serves, read top to bottom.
+"""The routing table: every path the emulator serves, read top to bottom, and the matcher over it.
 
 Each route names its handler, the query parameters it consumes (OpenSearch
 rejects any other), and whether it reads a body (OpenSearch rejects a body on
-routes that do not).
+routes that do not). Matching follows OpenSearch's path trie: path segments are
+compared one by one and a literal segment wins over a ``{placeholder}``, so
+``/models/_search`` is the search route while ``PUT /models/_search`` still
+reaches the update route with ``model_id = "_search"``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
-
-from werkzeug.routing import Map, Rule
+from dataclasses import dataclass, field
+from typing import Callable, Iterator
 
 from . import handlers
 
@@ -25,6 +26,7 @@ SETTINGS_PARAMS = frozenset({
     "flat_settings", "include_defaults", "master_timeout", "cluster_manager_timeout", "timeout",
 })
 CONTENT = frozenset({"return_content"})
+METHOD_ORDER = ("GET", "POST", "PUT", "DELETE", "OPTIONS", "HEAD", "PATCH", "TRACE", "CONNECT")
 
 
 @dataclass(frozen=True)
@@ -34,6 +36,10 @@ class Route:
     handler: Callable[..., tuple[int, object]]
     params: frozenset[str] = frozenset()
     body: bool = True
+    segments: tuple[str, ...] = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "segments", tuple(s for s in self.path.split("/") if s))
 
 
 ROUTES: list[Route] = [
@@ -41,46 +47,104 @@ ROUTES: list[Route] = [
     Route(("GET",), "/_cluster/settings", handlers.get_cluster_settings, SETTINGS_PARAMS, body=False),
     Route(("PUT",), "/_cluster/settings", handlers.put_cluster_settings, SETTINGS_PARAMS),
     Route(("GET",), "/_cluster/health", handlers.cluster_health, HEALTH_PARAMS, body=False),
-    Route(("GET",), "/_cluster/health/<index>", handlers.cluster_health, HEALTH_PARAMS, body=False),
+    Route(("GET",), "/_cluster/health/{index}", handlers.cluster_health, HEALTH_PARAMS, body=False),
     # model groups
     Route(("POST",), f"{ML}/model_groups/_register", handlers.register_model_group),
     Route(("GET", "POST"), f"{ML}/model_groups/_search", handlers.search_model_groups),
-    Route(("GET",), f"{ML}/model_groups/<model_group_id>", handlers.get_model_group, body=False),
-    Route(("PUT",), f"{ML}/model_groups/<model_group_id>", handlers.update_model_group),
-    Route(("DELETE",), f"{ML}/model_groups/<model_group_id>", handlers.delete_model_group, body=False),
+    Route(("GET",), f"{ML}/model_groups/{{model_group_id}}", handlers.get_model_group, body=False),
+    Route(("PUT",), f"{ML}/model_groups/{{model_group_id}}", handlers.update_model_group),
+    Route(("DELETE",), f"{ML}/model_groups/{{model_group_id}}", handlers.delete_model_group, body=False),
     # connectors
     Route(("POST",), f"{ML}/connectors/_create", handlers.create_connector),
     Route(("GET", "POST"), f"{ML}/connectors/_search", handlers.search_connectors),
-    Route(("GET",), f"{ML}/connectors/<connector_id>", handlers.get_connector, CONTENT, body=False),
-    Route(("PUT",), f"{ML}/connectors/<connector_id>", handlers.update_connector),
-    Route(("DELETE",), f"{ML}/connectors/<connector_id>", handlers.delete_connector, body=False),
+    Route(("GET",), f"{ML}/connectors/{{connector_id}}", handlers.get_connector, CONTENT, body=False),
+    Route(("PUT",), f"{ML}/connectors/{{connector_id}}", handlers.update_connector),
+    Route(("DELETE",), f"{ML}/connectors/{{connector_id}}", handlers.delete_connector, body=False),
     # models
     Route(("POST",), f"{ML}/models/_register", handlers.register_model, frozenset({"deploy"})),
     Route(("POST",), f"{ML}/models/_upload", handlers.register_model, frozenset({"deploy"})),
     Route(("GET", "POST"), f"{ML}/models/_search", handlers.search_models),
     Route(("POST",), f"{ML}/models/_undeploy", handlers.undeploy_model),
     Route(("POST",), f"{ML}/models/_unload", handlers.undeploy_model),
-    Route(("GET",), f"{ML}/models/<model_id>", handlers.get_model, CONTENT, body=False),
-    Route(("PUT",), f"{ML}/models/<model_id>", handlers.update_model),
-    Route(("DELETE",), f"{ML}/models/<model_id>", handlers.delete_model, body=False),
-    Route(("POST",), f"{ML}/models/<model_id>/_deploy", handlers.deploy_model),
-    Route(("POST",), f"{ML}/models/<model_id>/_load", handlers.deploy_model),
-    Route(("POST",), f"{ML}/models/<model_id>/_undeploy", handlers.undeploy_model),
-    Route(("POST",), f"{ML}/models/<model_id>/_unload", handlers.undeploy_model),
-    Route(("POST",), f"{ML}/models/<model_id>/_predict", handlers.predict),
-    Route(("POST",), f"{ML}/_predict/<algorithm>/<model_id>", handlers.predict),
+    Route(("GET",), f"{ML}/models/{{model_id}}", handlers.get_model, CONTENT, body=False),
+    Route(("PUT",), f"{ML}/models/{{model_id}}", handlers.update_model),
+    Route(("DELETE",), f"{ML}/models/{{model_id}}", handlers.delete_model, body=False),
+    Route(("POST",), f"{ML}/models/{{model_id}}/_deploy", handlers.deploy_model),
+    Route(("POST",), f"{ML}/models/{{model_id}}/_load", handlers.deploy_model),
+    Route(("POST",), f"{ML}/models/{{model_id}}/_undeploy", handlers.undeploy_model),
+    Route(("POST",), f"{ML}/models/{{model_id}}/_unload", handlers.undeploy_model),
+    Route(("POST",), f"{ML}/models/{{model_id}}/_predict", handlers.predict),
+    Route(("POST",), f"{ML}/_predict/{{algorithm}}/{{model_id}}", handlers.predict),
     # tasks
     Route(("GET", "POST"), f"{ML}/tasks/_search", handlers.search_tasks),
-    Route(("GET",), f"{ML}/tasks/<task_id>", handlers.get_task, body=False),
-    Route(("DELETE",), f"{ML}/tasks/<task_id>", handlers.delete_task, body=False),
+    Route(("GET",), f"{ML}/tasks/{{task_id}}", handlers.get_task, body=False),
+    Route(("DELETE",), f"{ML}/tasks/{{task_id}}", handlers.delete_task, body=False),
 ]
 
 
-def build_map() -> tuple[Map, dict[str, Route]]:
-    rules = []
-    by_endpoint: dict[str, Route] = {}
-    for index, route in enumerate(ROUTES):
-        endpoint = f"{route.handler.__name__}#{index}"
-        by_endpoint[endpoint] = route
-        rules.append(Rule(route.path, methods=list(route.methods), endpoint=endpoint, strict_slashes=False))
-    return Map(rules, merge_slashes=False), by_endpoint
+class MethodNotAllowed(Exception):
+    """The path exists, but not for this method; ``allowed`` lists the methods it has."""
+
+    def __init__(self, allowed: list[str]) -> None:
+        super().__init__(allowed)
+        self.allowed = allowed
+
+
+class _Node:
+    """One path segment of the trie: literal children, one placeholder child, and the routes ending here."""
+
+    __slots__ = ("literals", "param", "param_name", "routes")
+
+    def __init__(self) -> None:
+        self.literals: dict[str, _Node] = {}
+        self.param: _Node | None = None
+        self.param_name = ""
+        self.routes: dict[str, Route] = {}
+
+
+class Router:
+    """Matches (method, path) against :data:`ROUTES` the way OpenSearch's path trie does."""
+
+    def __init__(self, routes: list[Route]) -> None:
+        self._root = _Node()
+        for route in routes:
+            node = self._root
+            for segment in route.segments:
+                if segment.startswith("{"):
+                    if node.param is None:
+                        node.param = _Node()
+                        node.param_name = segment[1:-1]
+                    elif node.param_name != segment[1:-1]:
+                        raise ValueError(f"conflicting placeholder names at {route.path}")
+                    node = node.param
+                else:
+                    node = node.literals.setdefault(segment, _Node())
+            for method in route.methods:
+                node.routes[method] = route
+
+    def match(self, method: str, path: str) -> tuple[Route, dict[str, str]] | None:
+        """The route and its path parameters; None when no path matches; MethodNotAllowed when no method does."""
+        segments = [s for s in path.split("/") if s]
+        allowed: set[str] = set()
+        for node, args in _walk(self._root, segments, 0, {}):
+            route = node.routes.get(method) or (node.routes.get("GET") if method == "HEAD" else None)
+            if route is not None:
+                return route, args
+            allowed.update(node.routes)
+        if allowed:
+            raise MethodNotAllowed([m for m in METHOD_ORDER if m in allowed])
+        return None
+
+
+def _walk(node: _Node, segments: list[str], depth: int, args: dict[str, str]) -> Iterator[tuple[_Node, dict[str, str]]]:
+    """Every node the path reaches, literal branches before placeholder ones."""
+    if depth == len(segments):
+        if node.routes:
+            yield node, args
+        return
+    segment = segments[depth]
+    child = node.literals.get(segment)
+    if child is not None:
+        yield from _walk(child, segments, depth + 1, args)
+    if node.param is not None:
+        yield from _walk(node.param, segments, depth + 1, {**args, node.param_name: segment})
