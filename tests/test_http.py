@@ -104,3 +104,13 @@ def test_keep_alive_reuses_the_connection(ml_url: str) -> None:
     for _ in range(3):
         response = http.get(ml_url)
         assert response.headers.get("Connection", "keep-alive").lower() != "close"
+
+
+def test_search_without_body_or_source_is_a_parse_error(api: Api) -> None:
+    assert api("GET", "/_plugins/_ml/models/_search") == (400, error(
+        "parse_exception", "request body or source parameter is required", 400))
+
+
+def test_put_on_a_search_path_reaches_the_update_route_like_the_path_trie(api: Api) -> None:
+    assert api("PUT", "/_plugins/_ml/models/_search", {"name": "x"}) == (404, error(
+        "status_exception", "Failed to find model to update with the provided model id: _search", 404))

@@ -165,6 +165,7 @@ class Connectors:
             self.store.documents(CONNECTOR_INDEX),
             body,
             index_exists=self.store.index_exists(CONNECTOR_INDEX),
+            force_fetch_source=True,
             source_excludes=("credential", "ui_metadata"),
         )
 

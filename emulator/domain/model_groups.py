@@ -140,6 +140,7 @@ class ModelGroups:
             self.store.documents(MODEL_GROUP_INDEX),
             body,
             index_exists=self.store.index_exists(MODEL_GROUP_INDEX),
+            force_fetch_source=True,
             source_excludes=("ui_metadata",),
         )
 

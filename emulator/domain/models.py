@@ -7,6 +7,7 @@ list captured at deploy time, which is what the plugin's RemoteModel holds.
 
 from __future__ import annotations
 
+import json
 import threading
 from dataclasses import dataclass
 from typing import Any
@@ -14,7 +15,7 @@ from typing import Any
 from ..connectors.endpoints import check_connector_urls
 from ..connectors.support import refuse_unsupported
 from ..connectors.templates import CREDENTIAL, substitute
-from ..errors import illegal_argument, index_not_found, ml_exception, parse_exception, status_exception
+from ..errors import OpenSearchError, illegal_argument, index_not_found, ml_exception, parse_exception, status_exception
 from . import connector_input, fields, model_input
 from .connectors import REMOTE_INFERENCE_DISABLED, Connectors
 from .context import MLContext
@@ -139,12 +140,13 @@ class Models:
                     name=parsed["name"], description=parsed.get("description"),
                     access_requested=access_fields_given(_access_fields(parsed)),
                 )
-            task_id = self.tasks.create(task_type="REGISTER_MODEL", is_async=False)
-            if not self.store.index_exists(MODEL_GROUP_INDEX):
-                self.tasks.finish(task_id, "FAILED", error="Model group not found")
-                raise status_exception("Model group not found", 404)
-            if self.store.get(MODEL_GROUP_INDEX, group_id) is None:
-                self.tasks.finish(task_id, "FAILED", error="Model group not found")
+            # The plugin writes the register task here, before it looks the group up.
+            created = now_millis()
+            if self.store.view(MODEL_GROUP_INDEX, group_id) is None:
+                self.tasks.record(task_type="REGISTER_MODEL", is_async=False, state="FAILED", created=created,
+                                  error="Model group not found")
+                if not self.store.index_exists(MODEL_GROUP_INDEX):
+                    raise status_exception("Model group not found", 404)
                 raise ml_exception("m_l_resource_not_found_exception", f"Model Group Response is empty for {group_id}")
             version = self.groups.bump_version(group_id)
             model_id = new_id()
@@ -160,7 +162,8 @@ class Models:
                 "interface": parsed.get("interface"), "provisioned_by": parsed.get("provisioned_by"),
             }
             self.store.put(MODEL_INDEX, model_id, ordered(source))
-            self.tasks.finish(task_id, "COMPLETED", model_id=model_id)
+            task_id = self.tasks.record(task_type="REGISTER_MODEL", is_async=False, state="COMPLETED",
+                                        created=created, model_id=model_id)
         if deploy:
             try:
                 self.deploy(model_id, None)
@@ -211,6 +214,7 @@ class Models:
         docs = [d for d in self.store.documents(MODEL_INDEX) if not d.source.get("is_hidden")]
         return run_search(
             MODEL_INDEX, docs, body, index_exists=self.store.index_exists(MODEL_INDEX),
+            force_fetch_source=True, plugin_wraps_query=True,
             source_excludes=("model_content", "content", "ui_metadata", "connector.credential"),
         )
 
@@ -335,20 +339,24 @@ class Models:
             node = self.ctx.node.node_id
             if node_ids and node not in node_ids:
                 raise illegal_argument("no eligible node found")
-            task_id = self.tasks.create(task_type="DEPLOY_MODEL", is_async=True, model_id=model_id)
-            self._write_state(model_id, source, "DEPLOYING", planning_worker_node_count=1,
-                              planning_worker_nodes=[node], deploy_to_all_nodes=not node_ids)
+            # DEPLOY_MODEL task CREATED, model DEPLOYING, node deploys, then both are completed: the
+            # in-between states cannot be observed under the store lock, so only end states are written.
+            created = now_millis()
+            planning = {"planning_worker_node_count": 1, "planning_worker_nodes": [node],
+                        "deploy_to_all_nodes": not node_ids}
             try:
                 self._cache(model_id, source)
-            except Exception as error:
-                self._write_state(model_id, source, "DEPLOY_FAILED")
-                self.tasks.finish(task_id, "FAILED", error=f'{{"{node}":"{error}"}}')
+            except OpenSearchError as error:
+                self._write_state(model_id, source, "DEPLOY_FAILED", writes=2, **planning)
+                self.tasks.record(task_type="DEPLOY_MODEL", is_async=True, state="FAILED", created=created,
+                                  model_id=model_id, error=json.dumps({node: error.reason}))
                 raise
             extra: dict[str, Any] = {"last_deployed_time": now_millis(), "current_worker_node_count": 1}
             if self.ctx.settings.get_bool("model_auto_redeploy.enable"):
                 extra["auto_redeploy_retry_times"] = 0
-            self._write_state(model_id, source, "DEPLOYED", **extra)
-            self.tasks.finish(task_id, "COMPLETED")
+            self._write_state(model_id, source, "DEPLOYED", writes=2, **planning, **extra)
+            task_id = self.tasks.record(task_type="DEPLOY_MODEL", is_async=True, state="COMPLETED", created=created,
+                                        model_id=model_id)
         return {"task_id": task_id, "task_type": "DEPLOY_MODEL", "status": "COMPLETED"}
 
     def _cache(self, model_id: str, source: dict[str, Any]) -> None:
@@ -371,11 +379,12 @@ class Models:
         with self._deployed_lock:
             self._deployed[model_id] = deployed
 
-    def _write_state(self, model_id: str, source: dict[str, Any], state: str, **extra: Any) -> None:
+    def _write_state(self, model_id: str, source: dict[str, Any], state: str, *, writes: int = 1,
+                     **extra: Any) -> None:
         source["model_state"] = state
         source.update(extra)
         source["last_updated_time"] = now_millis()
-        self.store.put(MODEL_INDEX, model_id, ordered(source))
+        self.store.put(MODEL_INDEX, model_id, ordered(source), writes=writes)
 
     def undeploy(self, model_id: str | None, body: Any) -> dict[str, Any]:
         model_ids: list[str] = []

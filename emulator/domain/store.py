@@ -94,14 +94,19 @@ class Store:
             doc = idx.docs.get(doc_id) if idx else None
             return doc.source if doc is not None else None
 
-    def put(self, index: str, doc_id: str, source: dict[str, Any]) -> Document:
-        """Create or replace a document (creates the index on first write)."""
+    def put(self, index: str, doc_id: str, source: dict[str, Any], *, writes: int = 1) -> Document:
+        """Create or replace a document (creates the index on first write).
+
+        ``writes`` > 1 stores the end state of several writes the plugin makes in a row
+        while nobody can observe the ones in between (a task CREATED then COMPLETED):
+        version and sequence numbers advance as if each had been made.
+        """
         with self.lock:
             idx = self._index(index)
             old = idx.docs.get(doc_id)
-            version = (old.version if old else idx.tombstones.pop(doc_id, 0)) + 1
-            doc = Document(doc_id, dict(source), version, idx.next_seq_no, 1)
-            idx.next_seq_no += 1
+            version = (old.version if old else idx.tombstones.pop(doc_id, 0)) + writes
+            doc = Document(doc_id, dict(source), version, idx.next_seq_no + writes - 1, 1)
+            idx.next_seq_no += writes
             idx.docs[doc_id] = doc
             # The caller gets the write metadata only; the stored source stays private.
             return Document(doc_id, {}, doc.version, doc.seq_no, doc.primary_term)

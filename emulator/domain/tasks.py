@@ -30,27 +30,15 @@ class Tasks:
         self.ctx = ctx
         self.store = ctx.store
 
-    def create(self, *, task_type: str, is_async: bool, model_id: str | None = None) -> str:
-        now = now_millis()
+    def record(self, *, task_type: str, is_async: bool, state: str, created: int, model_id: str | None = None,
+               error: str | None = None) -> str:
+        """A task the plugin creates (CREATED) and finishes within the same request: both writes, end state."""
         task_id = new_id()
-        source = {"model_id": model_id, "task_type": task_type, "function_name": "REMOTE", "state": "CREATED",
-                  "worker_node": [self.ctx.node.node_id], "create_time": now, "last_update_time": now,
-                  "is_async": is_async}
-        self.store.put(TASK_INDEX, task_id, ordered(source))
+        source = {"model_id": model_id, "task_type": task_type, "function_name": "REMOTE", "state": state,
+                  "worker_node": [self.ctx.node.node_id], "create_time": created,
+                  "last_update_time": max(now_millis(), created), "error": error, "is_async": is_async}
+        self.store.put(TASK_INDEX, task_id, ordered(source), writes=2)
         return task_id
-
-    def finish(self, task_id: str, state: str, *, model_id: str | None = None, error: str | None = None) -> None:
-        with self.store.lock:
-            doc = self.store.get(TASK_INDEX, task_id)
-            if doc is None:
-                return
-            doc.source["state"] = state
-            if model_id is not None:
-                doc.source["model_id"] = model_id
-            if error is not None:
-                doc.source["error"] = error
-            doc.source["last_update_time"] = max(now_millis(), doc.source["create_time"])
-            self.store.put(TASK_INDEX, task_id, ordered(doc.source))
 
     def get(self, task_id: str) -> dict[str, Any]:
         source = self.store.view(TASK_INDEX, task_id)
@@ -77,4 +65,5 @@ class Tasks:
             self.store.documents(TASK_INDEX),
             body,
             index_exists=self.store.index_exists(TASK_INDEX),
+            force_fetch_source=True,
         )

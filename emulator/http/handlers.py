@@ -11,11 +11,19 @@ from typing import Any
 from ..domain.backend import MLBackend
 from ..domain.fields import require_object
 from ..domain.settings import flatten, nest
-from ..errors import illegal_argument, validation_failed
+from ..errors import illegal_argument, parse_exception, validation_failed
 from .request import ApiRequest
 
 Answer = tuple[int, Any]
 BASE = "/_plugins/_ml"
+
+
+def _search_body(request: ApiRequest) -> Any:
+    """``contentOrSourceParamParser``: a search needs a body or the ``source`` parameter."""
+    body = request.json()
+    if body is None:
+        raise parse_exception("request body or source parameter is required")
+    return body
 
 
 def _bool_param(request: ApiRequest, name: str, default: bool = False) -> bool:
@@ -131,7 +139,7 @@ def delete_model_group(backend: MLBackend, request: ApiRequest) -> Answer:
 
 
 def search_model_groups(backend: MLBackend, request: ApiRequest) -> Answer:
-    return 200, backend.model_groups.search(request.json())
+    return 200, backend.model_groups.search(_search_body(request))
 
 
 # -- connectors ---------------------------------------------------------------------------------------------------
@@ -153,7 +161,7 @@ def delete_connector(backend: MLBackend, request: ApiRequest) -> Answer:
 
 
 def search_connectors(backend: MLBackend, request: ApiRequest) -> Answer:
-    return 200, backend.connectors.search(request.json())
+    return 200, backend.connectors.search(_search_body(request))
 
 
 # -- models -------------------------------------------------------------------------------------------------------
@@ -176,7 +184,7 @@ def delete_model(backend: MLBackend, request: ApiRequest) -> Answer:
 
 
 def search_models(backend: MLBackend, request: ApiRequest) -> Answer:
-    return 200, backend.models.search(request.json())
+    return 200, backend.models.search(_search_body(request))
 
 
 def deploy_model(backend: MLBackend, request: ApiRequest) -> Answer:
@@ -204,4 +212,4 @@ def delete_task(backend: MLBackend, request: ApiRequest) -> Answer:
 
 
 def search_tasks(backend: MLBackend, request: ApiRequest) -> Answer:
-    return 200, backend.tasks.search(request.json())
+    return 200, backend.tasks.search(_search_body(request))
