@@ -10,8 +10,8 @@ reaches the update route with ``model_id = "_search"``.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import Callable, Iterator
 
 from . import handlers
 
