@@ -1,6 +1,7 @@
 """The pytest plugin: options and fixtures that give tests an ML Commons emulator.
 
-Fixtures: ``ml_emulator`` (session-wide :class:`Emulator`), ``ml_client``
+Fixtures: ``ml_emulator`` (session-wide :class:`Emulator`), ``ml_backend``
+(what the client fixtures talk to), ``ml_client``
 (opensearch-py client, state reset after each test), ``ml_url`` (the emulator
 served over HTTP), ``ml_vendor`` (a ``responses`` registry answering the
 emulator's vendor calls). Registered through the ``pytest11`` entry point.
@@ -14,6 +15,7 @@ from typing import Any
 import pytest
 
 from . import DEFAULT_VERSION, Emulator
+from .backends import Backend, EmulatorBackend
 from .http.server import ServerHandle
 
 TRANSPORTS = ("inprocess", "http")
@@ -48,37 +50,40 @@ def ml_emulator(pytestconfig: pytest.Config) -> Emulator:
 
 
 @pytest.fixture(scope="session")
-def ml_server(ml_emulator: Emulator, pytestconfig: pytest.Config) -> Iterator[ServerHandle]:
-    """The session emulator served over loopback HTTP (started on first use)."""
-    with ml_emulator.serve(host=_option(pytestconfig, "host"), port=0) as server:
-        yield server
-
-
-@pytest.fixture
-def ml_url(request: pytest.FixtureRequest, ml_emulator: Emulator) -> Iterator[str]:
-    """The base URL of the HTTP emulator; its state is reset after the test."""
-    server: ServerHandle = request.getfixturevalue("ml_server")
+def ml_backend(ml_emulator: Emulator, pytestconfig: pytest.Config) -> Iterator[Backend]:
+    """What ``ml_client`` and ``ml_url`` talk to (the emulator, in-process or over HTTP)."""
+    backend = EmulatorBackend(ml_emulator, _option(pytestconfig, "transport"), _option(pytestconfig, "host"))
     try:
-        yield server.url
+        yield backend
     finally:
-        ml_emulator.reset()
+        backend.close()
+
+
+@pytest.fixture(scope="session")
+def ml_server(ml_backend: Backend) -> ServerHandle:
+    """The session emulator served over loopback HTTP (started on first use)."""
+    assert isinstance(ml_backend, EmulatorBackend)
+    return ml_backend.server
 
 
 @pytest.fixture
-def ml_client(request: pytest.FixtureRequest, ml_emulator: Emulator, pytestconfig: pytest.Config) -> Iterator[Any]:
-    """An ``opensearchpy.OpenSearch`` client on a clean emulator (in-process, or HTTP with --ml-transport=http)."""
-    if _option(pytestconfig, "transport") == "http":
-        from opensearchpy import OpenSearch
+def ml_url(ml_backend: Backend) -> Iterator[str]:
+    """The backend's base URL over HTTP; state is reset after the test."""
+    try:
+        yield ml_backend.url
+    finally:
+        ml_backend.reset()
 
-        server: ServerHandle = request.getfixturevalue("ml_server")
-        client = OpenSearch(hosts=[server.url])
-    else:
-        client = ml_emulator.client()
+
+@pytest.fixture
+def ml_client(ml_backend: Backend) -> Iterator[Any]:
+    """An ``opensearchpy.OpenSearch`` client on a clean backend (in-process, or HTTP with --ml-transport=http)."""
+    client = ml_backend.client()
     try:
         yield client
     finally:
         client.close()
-        ml_emulator.reset()
+        ml_backend.reset()
 
 
 @pytest.fixture
