@@ -32,8 +32,20 @@ def test_register_without_body_is_a_parse_error(api: Api) -> None:
 
 
 def test_register_without_name_is_a_null_pointer_500(api: Api) -> None:
-    assert api("POST", f"{G}/_register", {"description": "x"}) == (
-        500, error("null_pointer_exception", "model group name must not be null", 500))
+    for body in ({"description": "x"}, {}):
+        assert api("POST", f"{G}/_register", body) == (
+            500, error("null_pointer_exception", "model group name must not be null", 500))
+
+
+def test_names_and_descriptions_must_be_safe_text(api: Api) -> None:
+    unsafe = "can only contain letters, numbers, spaces, and basic punctuation (.,!?():@-_'/\")"
+    assert api("POST", f"{G}/_register", {"name": "", "description": "<b>"}) == (400, error(
+        "action_request_validation_exception",
+        "Validation Failed: 1: Model group name is required and cannot be null or blank;"
+        f"2: Model group description {unsafe};", 400))
+    group_id = register(api, "fine")
+    assert api("PUT", f"{G}/{group_id}", {"name": "a&b"}) == (400, error(
+        "action_request_validation_exception", f"Validation Failed: 1: Model group name {unsafe};", 400))
 
 
 def test_names_are_unique(api: Api) -> None:
@@ -81,7 +93,8 @@ def test_update_errors(api: Api) -> None:
     group_id = register(api)
     assert api("PUT", f"{G}/nope", {"name": "x"}) == (404, error(
         "status_exception", "Failed to find model group with the provided model group id: nope", 404))
-    assert api("PUT", f"{G}/{group_id}", {}) == (500, error("i_o_exception", "Model group request has empty body", 500))
+    assert api("PUT", f"{G}/{group_id}") == (500, error("i_o_exception", "Model group request has empty body", 500))
+    assert api("PUT", f"{G}/{group_id}", {}) == (200, {"status": "Updated"})
     assert api("PUT", f"{G}/{group_id}", {"access_mode": "private"}) == (
         400, error("illegal_argument_exception", MAC_DISABLED, 400))
 

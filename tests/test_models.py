@@ -185,7 +185,8 @@ def test_update_model(api: Api, seed_model: dict[str, str]) -> None:
 
 def test_update_model_errors(api: Api, seed_model: dict[str, str]) -> None:
     model_id = seed_model["model_id"]
-    assert api("PUT", f"{M}/{model_id}", {}) == bad("Update model request has empty body", "parse_exception")
+    assert api("PUT", f"{M}/{model_id}") == bad("Update model request has empty body", "parse_exception")
+    assert api("PUT", f"{M}/{model_id}", {})[1]["result"] == "updated"
     assert api("PUT", f"{M}/nope", {"name": "x"}) == bad(
         "Failed to find model to update with the provided model id: nope", "status_exception", 404)
     assert api("PUT", f"{M}/{model_id}", {"connector_id": "a", "connector": {"name": "x"}}) == bad(
@@ -214,3 +215,11 @@ def test_search_models(api: Api, seed_model: dict[str, str]) -> None:
 
 def test_search_models_before_any_model_is_empty(api: Api) -> None:
     assert api("POST", f"{M}/_search", {"query": {"match_all": {}}})[1]["hits"]["total"]["value"] == 0
+
+
+def test_model_names_must_be_safe_text_in_the_plugins_error_order(api: Api) -> None:
+    unsafe = "can only contain letters, numbers, spaces, and basic punctuation (.,!?():@-_'/\")"
+    body = {"name": "<m>", "function_name": "remote", "description": "[d]", "provisioned_by": "$"}
+    assert api("POST", f"{M}/_register", body) == bad(
+        f"Validation Failed: 1: Model provisioned_by field {unsafe};2: Model description {unsafe};"
+        f"3: Model name {unsafe};", "action_request_validation_exception")

@@ -9,13 +9,13 @@ parameters as strings, action types upper-case).
 from __future__ import annotations
 
 import re
-import unicodedata
 from typing import Any
 
 from ..connectors.input_headers import check_header_placeholder
 from ..connectors.values import parameter_map
-from ..errors import OpenSearchError, illegal_argument, validation_failed
+from ..errors import OpenSearchError, illegal_argument
 from . import fields
+from .validation import validate_fields
 
 PROTOCOLS = ["aws_sigv4", "http", "mcp_sse", "mcp_streamable_http"]
 ACTION_TYPES = ["PREDICT", "EXECUTE", "BATCH_PREDICT", "CANCEL_BATCH_PREDICT", "BATCH_PREDICT_STATUS"]
@@ -23,25 +23,6 @@ BACKOFF_POLICIES = ["constant", "exponential_equal_jitter", "exponential_full_ji
 _ACTION_KEYS = ("action_type", "method", "url", "headers", "request_body", "pre_process_function",
                 "post_process_function", "name", "supports_structured_output")
 _ACTION_NAME = re.compile(r"^[A-Za-z0-9_-]+$")
-_SAFE_PUNCTUATION = set(" .,!?():@-_/'\"\t\n\x0b\f\r")
-
-
-_SAFE_ASCII = re.compile(r"[A-Za-z0-9 \t\n\x0b\f\r.,!?():@\-_/'\"]*")
-
-
-def is_safe_text(value: str) -> bool:
-    """``^[\\p{L}\\p{N}\\s.,!?():@\\-_/'"]*$`` as Java reads it (``\\s`` is ASCII white space)."""
-    if value.isascii():
-        return _SAFE_ASCII.fullmatch(value) is not None
-    for ch in value:
-        if ch in _SAFE_PUNCTUATION:
-            continue
-        if unicodedata.category(ch)[0] in ("L", "N"):
-            continue
-        return False
-    return True
-
-
 def parse_action(raw: Any, *, version_at_least: Any) -> dict[str, Any]:
     action = fields.require_object(raw, "connector action")
     action_type = fields.text(action, "action_type")
@@ -197,25 +178,13 @@ def _check_protocol(protocol: str | None) -> None:
 
 def validate_request(parsed: dict[str, Any], *, mode: str) -> None:
     """``MLCreateConnectorRequest.validate`` / ``MLUpdateConnectorRequest.validate`` (safe-text rule)."""
-    errors: list[str] = []
-    name = parsed.get("name")
-    dry_run = bool(parsed.get("dry_run"))
-    if mode == "create" and not dry_run and (name is None or not name.strip()):
-        errors.append("Model connector name is required and cannot be null or blank")
-    elif name is not None and not is_safe_text(name):
-        errors.append(_unsafe("Model connector name"))
-    description = parsed.get("description")
-    if description is not None and not is_safe_text(description):
-        errors.append(_unsafe("Model connector description"))
-    provisioned_by = parsed.get("provisioned_by")
-    if provisioned_by is not None and not is_safe_text(provisioned_by):
-        errors.append(_unsafe("Model connector provisioned_by field"))
-    if errors:
-        raise validation_failed(errors)
-
-
-def _unsafe(label: str) -> str:
-    return f"{label} can only contain letters, numbers, spaces, and basic punctuation (.,!?():@-_'/\")"
+    fields_to_check = [
+        ("Model connector name", parsed.get("name"), mode == "create" and not parsed.get("dry_run")),
+        ("Model connector description", parsed.get("description"), False),
+    ]
+    if mode == "create":
+        fields_to_check.append(("Model connector provisioned_by field", parsed.get("provisioned_by"), False))
+    validate_fields(fields_to_check)
 
 
 def validate_headers(actions: list[dict[str, Any]], protocol: str | None) -> None:

@@ -106,7 +106,7 @@ class Connectors:
 
     def update(self, connector_id: str, body: Any, deployed_model_ids: set[str]) -> dict[str, Any]:
         self._require_remote_inference()
-        if body is None or body == {}:
+        if body is None:
             raise parse_exception("Failed to update connector: Request body is empty")
         at_least = self.ctx.node.at_least
         parsed = connector_input.parse_connector(body, mode="update", version_at_least=at_least)

@@ -15,6 +15,7 @@ from .context import MLContext
 from .ids import new_id, now_millis
 from .search import run_search
 from .store import MODEL_GROUP_INDEX, MODEL_INDEX
+from .validation import validate_fields
 
 MAC_DISABLED = (
     "You cannot specify model access control parameters because the Security plugin or model access control "
@@ -51,15 +52,17 @@ class ModelGroups:
         return None
 
     def register(self, body: Any) -> dict[str, Any]:
-        if body is None or body == {}:
+        if body is None:
             raise parse_exception("Model group request has empty body")
         body = fields.require_object(body, "model group")
+        name = fields.text(body, "name")
+        description = fields.text(body, "description")
+        access_requested = access_fields_given(body)
+        if name is None:
+            raise java_exception("null_pointer_exception", "model group name must not be null")
+        validate_fields([("Model group name", name, True), ("Model group description", description, False)])
         with self.store.lock:
-            group_id = self.create(
-                name=fields.text(body, "name"),
-                description=fields.text(body, "description"),
-                access_requested=access_fields_given(body),
-            )
+            group_id = self.create(name=name, description=description, access_requested=access_requested)
         return {"model_group_id": group_id, "status": "CREATED"}
 
     def create(self, *, name: str | None, description: str | None, access_requested: bool) -> str:
@@ -90,11 +93,12 @@ class ModelGroups:
         return source
 
     def update(self, group_id: str, body: Any) -> dict[str, Any]:
-        if body is None or body == {}:
+        if body is None:
             raise java_exception("i_o_exception", "Model group request has empty body")
         body = fields.require_object(body, "model group")
         name = fields.text(body, "name")
         description = fields.text(body, "description")
+        validate_fields([("Model group name", name, False), ("Model group description", description, False)])
         with self.store.lock:
             if not self.store.index_exists(MODEL_GROUP_INDEX):
                 raise status_exception("Failed to find model group", 404)

@@ -24,6 +24,7 @@ from .model_groups import ModelGroups, access_fields_given
 from .search import run_search
 from .store import CONNECTOR_INDEX, MODEL_GROUP_INDEX, MODEL_INDEX
 from .tasks import Tasks
+from .validation import validate_fields
 
 _FIELD_ORDER = (
     "name", "model_group_id", "algorithm", "model_version", "model_content", "user", "description",
@@ -117,6 +118,8 @@ class Models:
         if body is None:
             raise parse_exception("request body is required")
         parsed = model_input.parse_register(body, version_at_least=self.ctx.node.at_least)
+        validate_fields([("Model name", parsed.get("name"), True), ("Model description", parsed.get("description"), False),
+                         ("Model provisioned_by field", parsed.get("provisioned_by"), False)])
         function = parsed["function_name"]
         if function == "REMOTE" and not self.ctx.remote_inference_enabled():
             raise status_exception(REMOTE_INFERENCE_DISABLED, 400)
@@ -221,10 +224,12 @@ class Models:
     # -- update / delete -------------------------------------------------------------------------------------
 
     def update(self, model_id: str, body: Any) -> dict[str, Any]:
-        if body is None or body == {}:
+        if body is None:
             raise parse_exception("Update model request has empty body")
         body = fields.require_object(body, "update model")
         update = self._parse_update(body)
+        validate_fields([("Model Name", update.get("name"), False),
+                         ("Model Description", update.get("description"), False)])
         if "connector" in update and "connector_id" in update:
             raise status_exception(
                 "Model cannot have both stand-alone connector and internal connector. Please check your update "

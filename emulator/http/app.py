@@ -34,8 +34,6 @@ class EmulatorApp:
             request = from_environ(environ)
             route = self._route(request)
             self._check_params(request, route)
-            if not route.body and request.raw_body.strip():
-                raise illegal_argument(f"request [{request.path}] does not support having a body")
             status, body = route.handler(self._backend(), request)
         except RawHttpError as error:
             status, body = error.status, error.body

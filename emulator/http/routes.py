@@ -1,8 +1,8 @@
 """The routing table: every path the emulator serves, read top to bottom, and the matcher over it.
 
-Each route names its handler, the query parameters it consumes (OpenSearch
-rejects any other), and whether it reads a body (OpenSearch rejects a body on
-routes that do not). Matching follows OpenSearch's path trie: path segments are
+Each route names its handler and the query parameters it consumes (OpenSearch
+rejects any other). A body sent to a route that does not read one is ignored,
+as in OpenSearch 3.x. Matching follows OpenSearch's path trie: path segments are
 compared one by one and a literal segment wins over a ``{placeholder}``, so
 ``/models/_search`` is the search route while ``PUT /models/_search`` still
 reaches the update route with ``model_id = "_search"``.
@@ -35,7 +35,6 @@ class Route:
     path: str
     handler: Callable[..., tuple[int, object]]
     params: frozenset[str] = frozenset()
-    body: bool = True
     segments: tuple[str, ...] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -43,32 +42,32 @@ class Route:
 
 
 ROUTES: list[Route] = [
-    Route(("GET", "HEAD"), "/", handlers.root, body=False),
-    Route(("GET",), "/_cluster/settings", handlers.get_cluster_settings, SETTINGS_PARAMS, body=False),
+    Route(("GET", "HEAD"), "/", handlers.root),
+    Route(("GET",), "/_cluster/settings", handlers.get_cluster_settings, SETTINGS_PARAMS),
     Route(("PUT",), "/_cluster/settings", handlers.put_cluster_settings, SETTINGS_PARAMS),
-    Route(("GET",), "/_cluster/health", handlers.cluster_health, HEALTH_PARAMS, body=False),
-    Route(("GET",), "/_cluster/health/{index}", handlers.cluster_health, HEALTH_PARAMS, body=False),
+    Route(("GET",), "/_cluster/health", handlers.cluster_health, HEALTH_PARAMS),
+    Route(("GET",), "/_cluster/health/{index}", handlers.cluster_health, HEALTH_PARAMS),
     # model groups
     Route(("POST",), f"{ML}/model_groups/_register", handlers.register_model_group),
     Route(("GET", "POST"), f"{ML}/model_groups/_search", handlers.search_model_groups),
-    Route(("GET",), f"{ML}/model_groups/{{model_group_id}}", handlers.get_model_group, body=False),
+    Route(("GET",), f"{ML}/model_groups/{{model_group_id}}", handlers.get_model_group),
     Route(("PUT",), f"{ML}/model_groups/{{model_group_id}}", handlers.update_model_group),
-    Route(("DELETE",), f"{ML}/model_groups/{{model_group_id}}", handlers.delete_model_group, body=False),
+    Route(("DELETE",), f"{ML}/model_groups/{{model_group_id}}", handlers.delete_model_group),
     # connectors
     Route(("POST",), f"{ML}/connectors/_create", handlers.create_connector),
     Route(("GET", "POST"), f"{ML}/connectors/_search", handlers.search_connectors),
-    Route(("GET",), f"{ML}/connectors/{{connector_id}}", handlers.get_connector, CONTENT, body=False),
+    Route(("GET",), f"{ML}/connectors/{{connector_id}}", handlers.get_connector, CONTENT),
     Route(("PUT",), f"{ML}/connectors/{{connector_id}}", handlers.update_connector),
-    Route(("DELETE",), f"{ML}/connectors/{{connector_id}}", handlers.delete_connector, body=False),
+    Route(("DELETE",), f"{ML}/connectors/{{connector_id}}", handlers.delete_connector),
     # models
     Route(("POST",), f"{ML}/models/_register", handlers.register_model, frozenset({"deploy"})),
     Route(("POST",), f"{ML}/models/_upload", handlers.register_model, frozenset({"deploy"})),
     Route(("GET", "POST"), f"{ML}/models/_search", handlers.search_models),
     Route(("POST",), f"{ML}/models/_undeploy", handlers.undeploy_model),
     Route(("POST",), f"{ML}/models/_unload", handlers.undeploy_model),
-    Route(("GET",), f"{ML}/models/{{model_id}}", handlers.get_model, CONTENT, body=False),
+    Route(("GET",), f"{ML}/models/{{model_id}}", handlers.get_model, CONTENT),
     Route(("PUT",), f"{ML}/models/{{model_id}}", handlers.update_model),
-    Route(("DELETE",), f"{ML}/models/{{model_id}}", handlers.delete_model, body=False),
+    Route(("DELETE",), f"{ML}/models/{{model_id}}", handlers.delete_model),
     Route(("POST",), f"{ML}/models/{{model_id}}/_deploy", handlers.deploy_model),
     Route(("POST",), f"{ML}/models/{{model_id}}/_load", handlers.deploy_model),
     Route(("POST",), f"{ML}/models/{{model_id}}/_undeploy", handlers.undeploy_model),
@@ -77,8 +76,8 @@ ROUTES: list[Route] = [
     Route(("POST",), f"{ML}/_predict/{{algorithm}}/{{model_id}}", handlers.predict),
     # tasks
     Route(("GET", "POST"), f"{ML}/tasks/_search", handlers.search_tasks),
-    Route(("GET",), f"{ML}/tasks/{{task_id}}", handlers.get_task, body=False),
-    Route(("DELETE",), f"{ML}/tasks/{{task_id}}", handlers.delete_task, body=False),
+    Route(("GET",), f"{ML}/tasks/{{task_id}}", handlers.get_task),
+    Route(("DELETE",), f"{ML}/tasks/{{task_id}}", handlers.delete_task),
 ]
 
 

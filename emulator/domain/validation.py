@@ -1,0 +1,71 @@
+"""The plugin's request validation of free-text fields (``StringUtils.validateFields``).
+
+Names, descriptions and ``provisioned_by`` must be "safe text". Failures are one
+``action_request_validation_exception`` listing every bad field, in the
+iteration order of the Java ``HashMap`` the plugin collects them in.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from ..errors import validation_failed
+
+_SAFE_PUNCTUATION = set(" .,!?():@-_/'\"\t\n\x0b\f\r")
+_SAFE_ASCII = re.compile(r"[A-Za-z0-9 \t\n\x0b\f\r.,!?():@\-_/'\"]*")
+SAFE_INPUT_DESCRIPTION = "can only contain letters, numbers, spaces, and basic punctuation (.,!?():@-_'/\")"
+
+
+def is_safe_text(value: str) -> bool:
+    """``^[\\p{L}\\p{N}\\s.,!?():@\\-_/'"]*$`` as Java reads it (``\\s`` is ASCII white space)."""
+    if value.isascii():
+        return _SAFE_ASCII.fullmatch(value) is not None
+    for ch in value:
+        if ch in _SAFE_PUNCTUATION:
+            continue
+        if unicodedata.category(ch)[0] in ("L", "N"):
+            continue
+        return False
+    return True
+
+
+def java_string_hash(text: str) -> int:
+    """``String.hashCode`` over UTF-16 code units, as a signed 32-bit int."""
+    h = 0
+    for unit in text.encode("utf-16-be").hex(" ", 2).split():
+        h = (31 * h + int(unit, 16)) & 0xFFFFFFFF
+    return h - (1 << 32) if h >= 1 << 31 else h
+
+
+def hashmap_order(keys: list[str]) -> list[str]:
+    """The iteration order of a ``java.util.HashMap`` filled with ``keys`` in this order."""
+    capacity = 16
+    while len(keys) > capacity * 3 // 4:
+        capacity *= 2
+
+    def bucket(key: str) -> int:
+        h = java_string_hash(key) & 0xFFFFFFFF
+        return (h ^ (h >> 16)) & (capacity - 1)
+
+    return sorted(keys, key=bucket)  # sorted() is stable: insertion order within a bucket
+
+
+def _blank(value: str | None) -> bool:
+    return value is None or not value.strip()
+
+
+def validate_fields(fields: list[tuple[str, str | None, bool]]) -> None:
+    """``(label, value, required)`` per field, in the order the plugin puts them in its map."""
+    by_label = {label: (value, required) for label, value, required in fields}
+    errors = []
+    for label in hashmap_order([label for label, _, _ in fields]):
+        value, required = by_label[label]
+        if required:
+            if _blank(value) or not is_safe_text(value or ""):
+                reason = "is required and cannot be null or blank" if _blank(value) else SAFE_INPUT_DESCRIPTION
+                errors.append(f"{label} {reason}")
+        elif not _blank(value) and not is_safe_text(value or ""):
+            errors.append(f"{label} {SAFE_INPUT_DESCRIPTION}")
+    if errors:
+        raise validation_failed(errors)
