@@ -16,7 +16,7 @@ from tests.conftest import Api
 def test_unknown_path_is_no_handler_found(ml_url: str) -> None:
     response = requests.get(f"{ml_url}/_plugins/_ml/nothing?x=1")
     assert response.status_code == 400
-    assert response.json() == {"error": "no handler found for uri [/_plugins/_ml/nothing?x=1] and method [GET]"}
+    assert response.json() == {"error": "no handler found for uri [/_plugins/_ml/nothing] and method [GET]"}
 
 
 def test_wrong_method_is_405_with_allowed_methods(ml_url: str) -> None:
@@ -78,6 +78,17 @@ def test_unrecognized_query_parameter_is_rejected(api: Api) -> None:
     assert api("GET", "/_plugins/_ml/models/_search", None, size="10") == (400, error(
         "illegal_argument_exception",
         "request [/_plugins/_ml/models/_search] contains unrecognized parameter: [size]", 400))
+    assert api("POST", "/_plugins/_ml/models/_register", {}, deplyo="true", prety="1")[1]["error"]["reason"] == (
+        "request [/_plugins/_ml/models/_register] contains unrecognized parameters: "
+        "[deplyo] -> did you mean [deploy]?, [prety] -> did you mean [pretty]?")
+
+
+def test_body_without_a_supported_content_type_is_406(ml_url: str) -> None:
+    missing = requests.post(f"{ml_url}/_plugins/_ml/model_groups/_register", data=b'{"name": "g"}')
+    assert (missing.status_code, missing.json()) == (406, {"error": "Content-Type header is missing", "status": 406})
+    form = requests.post(f"{ml_url}/_plugins/_ml/model_groups/_register", data={"name": "g"})
+    assert (form.status_code, form.json()) == (406, {
+        "error": "Content-Type header [application/x-www-form-urlencoded] is not supported", "status": 406})
 
 
 def test_body_on_a_route_without_one_is_ignored(ml_url: str) -> None:

@@ -223,3 +223,27 @@ def test_model_names_must_be_safe_text_in_the_plugins_error_order(api: Api) -> N
     assert api("POST", f"{M}/_register", body) == bad(
         f"Validation Failed: 1: Model provisioned_by field {unsafe};2: Model description {unsafe};"
         f"3: Model name {unsafe};", "action_request_validation_exception")
+
+
+def test_undeploy_body_ids_win_and_a_single_missing_id_is_not_found(api: Api, seed_model: dict[str, str],
+                                                                   ml_emulator: Any) -> None:
+    model_id = seed_model["model_id"]
+    assert api("POST", f"{M}/_undeploy", {"model_ids": ["nope"]}) == bad(
+        "Failed to find model", "status_exception", 404)
+    node = ml_emulator.node.node_id
+    assert api("POST", f"{M}/nope/_undeploy", {"model_ids": [model_id]}) == (
+        200, {node: {"stats": {model_id: "not_found"}}})
+
+
+def test_undeploy_of_a_deployed_model_keeps_deploy_to_all_nodes(api: Api, seed_model: dict[str, str]) -> None:
+    model_id = seed_model["model_id"]
+    api("POST", f"{M}/{model_id}/_deploy")
+    deployed = api("GET", f"{M}/{model_id}")[1]
+    api("POST", f"{M}/{model_id}/_undeploy")
+    model = api("GET", f"{M}/{model_id}")[1]
+    assert (model["model_state"], model["deploy_to_all_nodes"]) == ("UNDEPLOYED", True)
+    assert model["last_updated_time"] == deployed["last_updated_time"]
+
+
+def test_custom_deployment_plan_is_checked_after_the_model_lookup(api: Api, seed_model: dict[str, str]) -> None:
+    assert api("POST", f"{M}/nope/_deploy", {"node_ids": ["x"]}) == bad("Failed to find model", "status_exception", 404)

@@ -28,7 +28,8 @@ def test_delete_task_without_task_index_names_the_missing_index(api: Api) -> Non
     assert body["error"]["type"] == "status_exception"
     assert body["error"]["reason"] == "Failed to find task"
     assert body["error"]["root_cause"][0]["type"] == "index_not_found_exception"
-    assert body["error"]["caused_by"]["reason"] == "no such index [.plugins-ml-task]"
+    assert body["error"]["caused_by"]["reason"] == "Failed to get data object from index .plugins-ml-task"
+    assert body["error"]["caused_by"]["caused_by"]["reason"] == "no such index [.plugins-ml-task]"
 
 
 def test_search_tasks_by_type(api: Api, seed_model: dict[str, str]) -> None:

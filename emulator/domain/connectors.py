@@ -183,8 +183,9 @@ def merge_connector(source: dict[str, Any], parsed: dict[str, Any]) -> dict[str,
     for key in ("actions", "backend_roles", "client_config"):
         if parsed.get(key) is not None:
             merged[key] = parsed[key]
-    if parsed.get("access_mode") is not None:
-        merged["access"] = parsed["access_mode"].lower()
+    mode = fields.access_mode(parsed.get("access_mode"), lower_first=False)
+    if mode is not None:
+        merged["access"] = mode
     return merged
 
 

@@ -122,8 +122,12 @@ def write_response(index: str, doc: Document, result: str, *, forced_refresh: bo
     return body
 
 
-def access_mode(value: Any) -> str | None:
-    """``AccessMode.from``: a known mode (case-insensitive), anything else counts as absent."""
-    if isinstance(value, str) and value.lower() in ("public", "private", "restricted"):
-        return value.lower()
-    return None
+def access_mode(value: Any, *, lower_first: bool) -> str | None:
+    """``AccessMode.from``: a known mode, anything else counts as absent.
+
+    Model-group parsers lower-case the value first; connector and model parsers do not.
+    """
+    if not isinstance(value, str):
+        return None
+    mode = value.lower() if lower_first else value
+    return mode if mode in ("public", "private", "restricted") else None

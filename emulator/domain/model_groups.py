@@ -31,10 +31,10 @@ def ordered(source: dict[str, Any]) -> dict[str, Any]:
     return {key: source[key] for key in _FIELD_ORDER if source.get(key) is not None}
 
 
-def access_fields_given(body: dict[str, Any]) -> bool:
+def access_fields_given(body: dict[str, Any], *, lower_first: bool = True) -> bool:
     """The plugin treats any access field as a request for access control (even ``false``)."""
     roles = fields.string_list(body, "backend_roles")
-    mode = fields.access_mode(body.get("access_mode"))
+    mode = fields.access_mode(body.get("access_mode"), lower_first=lower_first)
     return mode is not None or body.get("add_all_backend_roles") is not None or bool(roles)
 
 

@@ -118,8 +118,11 @@ class Models:
         if body is None:
             raise parse_exception("request body is required")
         parsed = model_input.parse_register(body, version_at_least=self.ctx.node.at_least)
-        validate_fields([("Model name", parsed.get("name"), True), ("Model description", parsed.get("description"), False),
-                         ("Model provisioned_by field", parsed.get("provisioned_by"), False)])
+        validate_fields([
+            ("Model name", parsed.get("name"), True),
+            ("Model description", parsed.get("description"), False),
+            ("Model provisioned_by field", parsed.get("provisioned_by"), False),
+        ])
         function = parsed["function_name"]
         if function == "REMOTE" and not self.ctx.remote_inference_enabled():
             raise status_exception(REMOTE_INFERENCE_DISABLED, 400)
@@ -141,14 +144,16 @@ class Models:
             if not group_id:
                 group_id = self.groups.create(
                     name=parsed["name"], description=parsed.get("description"),
-                    access_requested=access_fields_given(_access_fields(parsed)),
+                    access_requested=access_fields_given(_access_fields(parsed), lower_first=False),
                 )
             # The plugin writes the register task here, before it looks the group up.
             created = now_millis()
             if self.store.view(MODEL_GROUP_INDEX, group_id) is None:
+                index_missing = not self.store.index_exists(MODEL_GROUP_INDEX)
+                reason = "Failed to get model group due to index missing" if index_missing else "Model group not found"
                 self.tasks.record(task_type="REGISTER_MODEL", is_async=False, state="FAILED", created=created,
-                                  error="Model group not found")
-                if not self.store.index_exists(MODEL_GROUP_INDEX):
+                                  error=reason)
+                if index_missing:
                     raise status_exception("Model group not found", 404)
                 raise ml_exception("m_l_resource_not_found_exception", f"Model Group Response is empty for {group_id}")
             version = self.groups.bump_version(group_id)
@@ -332,10 +337,10 @@ class Models:
         if body is not None:
             body = fields.require_object(body, "deploy model")
             node_ids = fields.string_list(body, "node_ids")
-        if node_ids and not self.ctx.settings.get_bool("allow_custom_deployment_plan"):
-            raise illegal_argument("Don't allow custom deployment plan")
         with self.store.lock:
             source = self._lookup(model_id)
+            if node_ids and not self.ctx.settings.get_bool("allow_custom_deployment_plan"):
+                raise illegal_argument("Don't allow custom deployment plan")
             if not self.ctx.remote_inference_enabled():
                 raise status_exception(REMOTE_INFERENCE_DISABLED, 400)
             eligible = self.ctx.settings.get_list("task_dispatcher.eligible_node_role.remote_model")
@@ -352,10 +357,13 @@ class Models:
             try:
                 self._cache(model_id, source)
             except OpenSearchError as error:
-                self._write_state(model_id, source, "DEPLOY_FAILED", writes=2, **planning)
-                self.tasks.record(task_type="DEPLOY_MODEL", is_async=True, state="FAILED", created=created,
-                                  model_id=model_id, error=json.dumps({node: error.reason}))
-                raise
+                # The node answers "received" first; the failure only reaches the task and the model.
+                self._write_state(model_id, source, "DEPLOY_FAILED", writes=2, **planning,
+                                  last_deployed_time=now_millis(), current_worker_node_count=0)
+                task_id = self.tasks.record(task_type="DEPLOY_MODEL", is_async=True, state="FAILED", created=created,
+                                            model_id=model_id,
+                                            error=json.dumps({node: error.reason}, separators=(",", ":")))
+                return {"task_id": task_id, "task_type": "DEPLOY_MODEL", "status": "COMPLETED"}
             extra: dict[str, Any] = {"last_deployed_time": now_millis(), "current_worker_node_count": 1}
             if self.ctx.settings.get_bool("model_auto_redeploy.enable"):
                 extra["auto_redeploy_retry_times"] = 0
@@ -392,32 +400,40 @@ class Models:
         self.store.put(MODEL_INDEX, model_id, ordered(source), writes=writes)
 
     def undeploy(self, model_id: str | None, body: Any) -> dict[str, Any]:
-        model_ids: list[str] = []
-        node_ids = None
+        model_ids = [model_id] if model_id is not None else []
         if body is not None:
             body = fields.require_object(body, "undeploy model")
             node_ids = fields.string_list(body, "node_ids")
-            model_ids = fields.string_list(body, "model_ids") or []
-        if model_id is not None:
-            model_ids = [model_id]
-        if node_ids and not self.ctx.settings.get_bool("allow_custom_deployment_plan"):
-            raise illegal_argument("Don't allow custom deployment plan")
+            if node_ids and not self.ctx.settings.get_bool("allow_custom_deployment_plan"):
+                raise illegal_argument("Don't allow custom deployment plan")
+            # Ids in the body win over the one in the path, as RestMLUndeployModelAction reads them.
+            model_ids = fields.string_list(body, "model_ids") or model_ids
         if not model_ids:
             raise illegal_argument("Must set specific model ids to undeploy")
         node = self.ctx.node.node_id
         stats: dict[str, str] = {}
         with self.store.lock:
-            if model_id is not None:
-                self._lookup(model_id)
+            if len(model_ids) == 1:
+                self._lookup(model_ids[0])
+            undeployed = []
             for mid in model_ids:
                 with self._deployed_lock:
                     was_deployed = self._deployed.pop(mid, None) is not None
                 stats[mid] = "undeployed" if was_deployed else "not_found"
-                doc = self.store.get(MODEL_INDEX, mid) if self.store.index_exists(MODEL_INDEX) else None
-                if doc is not None:
-                    self._write_state(mid, doc.source, "UNDEPLOYED", planning_worker_nodes=[],
-                                      planning_worker_node_count=0, current_worker_node_count=0,
-                                      deploy_to_all_nodes=None)
+                if was_deployed:
+                    undeployed.append(mid)
+            # Nodes that had a model update its document; only when no node had any does the plugin bulk-mark
+            # every requested model UNDEPLOYED.
+            for mid in undeployed or model_ids:
+                source = self.store.get(MODEL_INDEX, mid) if self.store.index_exists(MODEL_INDEX) else None
+                if source is None:
+                    continue
+                update = {"model_state": "UNDEPLOYED", "planning_worker_nodes": [], "planning_worker_node_count": 0,
+                          "current_worker_node_count": 0}
+                if not undeployed:
+                    # Only the "deployed nowhere" bulk path stamps last_updated_time.
+                    update["last_updated_time"] = now_millis()
+                self.store.put(MODEL_INDEX, mid, ordered({**source.source, **update}))
         return {node: {"stats": stats}}
 
     def ensure_deployed(self, model_id: str, source: dict[str, Any]) -> DeployedModel:

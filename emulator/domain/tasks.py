@@ -49,7 +49,10 @@ class Tasks:
     def delete(self, task_id: str) -> dict[str, Any]:
         with self.store.lock:
             if not self.store.index_exists(TASK_INDEX):
-                raise status_exception("Failed to find task", 404, cause=index_not_found(TASK_INDEX))
+                sdk_error = status_exception(
+                    f"Failed to get data object from index {TASK_INDEX}", 500, cause=index_not_found(TASK_INDEX)
+                )
+                raise status_exception("Failed to find task", 404, cause=sdk_error)
             doc = self.store.get(TASK_INDEX, task_id)
             if doc is None:
                 raise status_exception("Failed to find task", 404)

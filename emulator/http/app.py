@@ -32,6 +32,7 @@ class EmulatorApp:
         extra_headers: list[tuple[str, str]] = []
         try:
             request = from_environ(environ)
+            check_content_type(request)
             route = self._route(request)
             self._check_params(request, route)
             status, body = route.handler(self._backend(), request)
@@ -76,8 +77,9 @@ class EmulatorApp:
                 "_allow": ",".join(allowed),
             }) from None
         if found is None:
+            # OpenSearch names the decoded path here, without the query string.
             raise RawHttpError(400, {
-                "error": f"no handler found for uri [{request.raw_uri}] and method [{request.method}]"
+                "error": f"no handler found for uri [{request.path}] and method [{request.method}]"
             }) from None
         route, request.path_params = found
         return route
@@ -85,12 +87,49 @@ class EmulatorApp:
     @staticmethod
     def _check_params(request: ApiRequest, route: Route) -> None:
         unknown = [p for p in request.params if p not in GLOBAL_PARAMS and p not in route.params]
-        if not unknown:
-            return
-        if len(unknown) == 1:
-            raise illegal_argument(f"request [{request.path}] contains unrecognized parameter: [{unknown[0]}]")
-        names = ", ".join(f"[{p}]" for p in unknown)
-        raise illegal_argument(f"request [{request.path}] contains unrecognized parameters: {names}")
+        if unknown:
+            raise illegal_argument(unrecognized_message(request.path, unknown, route.params | GLOBAL_PARAMS))
+
+
+_SUPPORTED_MEDIA_TYPES = {"application/json", "application/x-ndjson", "application/smile", "application/yaml",
+                          "application/cbor", "application/vnd.opensearch+json", "application/vnd.elasticsearch+json"}
+
+
+def check_content_type(request: ApiRequest) -> None:
+    """A body needs a Content-Type OpenSearch can parse, checked before any routing."""
+    if not request.raw_body:
+        return
+    header = request.header("Content-Type")
+    if header is None:
+        raise RawHttpError(406, {"error": "Content-Type header is missing", "status": 406})
+    if header.split(";")[0].strip().lower() not in _SUPPORTED_MEDIA_TYPES:
+        raise RawHttpError(406, {"error": f"Content-Type header [{header}] is not supported", "status": 406})
+
+
+def unrecognized_message(path: str, invalid: list[str], candidates: frozenset[str]) -> str:
+    """``BaseRestHandler.unrecognized``: the message, with "did you mean" suggestions by edit distance."""
+    parts = []
+    for name in invalid:
+        scored = [(_similarity(name, c), c) for c in candidates]
+        keys = [c for score, c in sorted((s for s in scored if s[0] > 0.5), key=lambda s: (-s[0], s[1]))]
+        text = f"[{name}]"
+        if keys:
+            text += " -> did you mean " + (f"[{keys[0]}]" if len(keys) == 1 else f"any of [{', '.join(keys)}]") + "?"
+        parts.append(text)
+    plural = "s" if len(invalid) > 1 else ""
+    return f"request [{path}] contains unrecognized parameter{plural}: " + ", ".join(parts)
+
+
+def _similarity(a: str, b: str) -> float:
+    """Lucene ``LevenshteinDistance.getDistance``: 1 - edits / longer length."""
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        current = [i]
+        for j, cb in enumerate(b, 1):
+            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb)))
+        previous = current
+    longest = max(len(a), len(b))
+    return 1.0 - previous[-1] / longest if longest else 1.0
 
 
 _REASONS = {200: "OK", 400: "Bad Request", 401: "Unauthorized", 403: "Forbidden", 404: "Not Found",
