@@ -33,6 +33,11 @@ class OpenSearchError(Exception):
         # Only OpenSearchException subclasses are unwrapped by guessRootCauses.
         self.is_opensearch_exception = is_opensearch_exception
 
+    def with_status(self, status: int) -> OpenSearchError:
+        """The same error answered with another HTTP status (``new BytesRestResponse(channel, status, e)``)."""
+        return OpenSearchError(self.reason, status=status, type=self.type, cause=self.cause, metadata=self.metadata,
+                               is_opensearch_exception=self.is_opensearch_exception)
+
     def _fragment(self) -> dict[str, Any]:
         body: dict[str, Any] = {"type": self.type, "reason": self.reason}
         body.update(self.metadata)

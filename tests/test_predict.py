@@ -187,8 +187,10 @@ def test_private_addresses_are_blocked_unless_enabled(api: Api, ml_vendor: Any) 
     local = "http://127.0.0.1:8080/v1/x"
     api("PUT", "/_cluster/settings", {"persistent": {ML + "trusted_connector_endpoints_regex": ["^http://127\\.0\\.0\\.1:.*$"]}})
     model_id = make_model(api, connector(actions=[action(url=local, request_body="{}")]))
-    assert api("POST", f"{M}/{model_id}/_predict", {"parameters": {}}) == (400, error(
-        "illegal_argument_exception", "Remote inference host name has private ip address: 127.0.0.1", 400))
+    reason = "Remote inference host name has private ip address: 127.0.0.1"
+    expected = error("illegal_argument_exception", reason, 400)
+    expected["error"]["caused_by"] = {"type": "illegal_argument_exception", "reason": reason}
+    assert api("POST", f"{M}/{model_id}/_predict", {"parameters": {}}) == (400, expected)
     ml_vendor.post(local, json={"ok": True})
     api("PUT", "/_cluster/settings", {"persistent": {ML + "connector.private_ip_enabled": True}})
     assert api("POST", f"{M}/{model_id}/_predict", {"parameters": {}})[0] == 200
@@ -224,3 +226,56 @@ def test_integers_stay_integers_from_3_5_and_become_doubles_before(ml_vendor: An
         result = client.plugins.ml.predict_model(model_id=model["model_id"], body={"parameters": {}})
         data = result["inference_results"][0]["output"][0]["dataAsMap"]
         assert data == expected and type(data["n"]) is type(expected["n"])
+
+
+def test_disabled_flag_is_only_checked_once_the_model_is_deployed(api: Api, ml_vendor: Any) -> None:
+    ml_vendor.post(URL, json={"ok": True})
+    model_id = make_model(api, connector(actions=[action(url=URL, request_body="{}")]), deploy=False,
+                          is_enabled=False)
+    assert api("POST", f"{M}/{model_id}/_predict", {"parameters": {}})[0] == 200
+    assert api("POST", f"{M}/{model_id}/_predict", {"parameters": {}}) == (403, error(
+        "status_exception", "Model is disabled.", 403))
+
+
+def test_request_errors_on_an_undeployed_model_are_answered_404(api: Api, ml_vendor: Any) -> None:
+    """The plugin parses the body only after an asynchronous model lookup whose error handler always sends 404."""
+    model_id = make_model(api, connector(actions=[action(url=URL, request_body="{}")]), deploy=False)
+    assert api("POST", f"/_plugins/_ml/_predict/magic/{model_id}", {"parameters": {}}) == (404, error(
+        "illegal_argument_exception", "Wrong function name", 404))
+    assert api("POST", f"{M}/{model_id}/_predict") == (404, error("parse_exception", "request body is required", 404))
+    api("POST", f"{M}/{model_id}/_deploy")
+    assert api("POST", f"{M}/{model_id}/_predict") == (400, error("parse_exception", "request body is required", 400))
+
+
+def test_http_body_without_request_body_template(api: Api, ml_vendor: Any) -> None:
+    ml_vendor.post(URL, json={"ok": True})
+    model_id = make_model(api, connector(actions=[action(url=URL, request_body=None)]))
+    assert api("POST", f"{M}/{model_id}/_predict", {"parameters": {}}) == (400, error(
+        "illegal_argument_exception", "Content length is 0. Aborting request to remote model", 400))
+    assert api("POST", f"{M}/{model_id}/_predict", {"parameters": {"http_body": '{"q": "${parameters.q}"}'}}) == (
+        400, error("illegal_argument_exception", "Some parameter placeholder not filled in payload: q", 400))
+    assert api("POST", f"{M}/{model_id}/_predict", {"parameters": {"http_body": '{"q": 1}'}})[0] == 200
+    assert json.loads(sent_body(ml_vendor)) == {"q": 1}
+
+
+def test_throttling_header_from_aws_vendors(api: Api, ml_vendor: Any) -> None:
+    ml_vendor.post(URL, body='{"message":"Rate exceeded"}', status=429,
+                   headers={"x-amzn-ErrorType": "ThrottlingException:http://internal.amazon.com/"})
+    model_id = template_model(api, "{}")
+    assert api("POST", f"{M}/{model_id}/_predict", {"parameters": {}}) == (429, error(
+        "remote_connector_throttling_exception",
+        "Error from remote service: The request was denied due to remote server throttling. To change the retry "
+        "policy and behavior, please update the connector client_config.", 429))
+
+
+def test_unparseable_url_names_its_cause(api: Api, ml_vendor: Any) -> None:
+    api("PUT", "/_cluster/settings", {"persistent": {ML + "trusted_connector_endpoints_regex": ["^https://.*$"]}})
+    model_id = make_model(api, connector(actions=[action(url="https://api.openai.com/v1/${parameters.path}",
+                                                         request_body="{}")]))
+    status, body = api("POST", f"{M}/{model_id}/_predict", {"parameters": {"path": "a b"}})
+    assert status == 400
+    assert body["error"]["reason"] == ("Encountered error when trying to create uri from endpoint in ml connector. "
+                                       "Please update the endpoint in connection configuration: ")
+    assert body["error"]["caused_by"] == {
+        "type": "illegal_argument_exception",
+        "reason": "Illegal character in path at index 27: https://api.openai.com/v1/a b"}

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import ipaddress
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from functools import lru_cache
 from urllib.parse import urlsplit
 
-from ..errors import illegal_argument
+from ..errors import OpenSearchError, illegal_argument
 from .templates import substitute
 
 NOT_CONFIGURED = (
@@ -46,33 +46,59 @@ def check_connector_urls(actions: Iterable[Mapping[str, str]], parameters: Mappi
         check_trusted(substitute(action["url"], parameters), regexes)
 
 
-def check_network(url: str, *, private_ip_enabled: bool) -> None:
-    """The per-request guard: http(s) only, valid port, no private or loopback address unless allowed.
+def check_network(url: str, *, private_ip_enabled: bool, restricted_ip_patterns: Sequence[str] = (),
+                  trusted_private_endpoints: Sequence[str] = ()) -> None:
+    """The HTTP client's guard on every call: protocol, port, restricted and private addresses.
 
     Only literal IP addresses and ``localhost`` are checked: the emulator does not resolve
     other host names, so that intercepted vendor calls work offline.
     """
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https"):
-        raise illegal_argument(f"Protocol is not http or https: {parts.scheme}")
     try:
-        port = parts.port
-    except ValueError:
-        raise illegal_argument(f"Port out of range: {parts.netloc.rsplit(':', 1)[-1]}") from None
-    if port is not None and not 0 <= port <= 65535:
+        _check_network(url, private_ip_enabled, list(restricted_ip_patterns), list(trusted_private_endpoints))
+    except OpenSearchError as error:
+        # The plugin's client rethrows its own validation error as a new one with itself as the cause.
+        raise OpenSearchError(error.reason, status=400, type="illegal_argument_exception", cause=error,
+                              is_opensearch_exception=False) from None
+
+
+def _check_network(url: str, private_ip_enabled: bool, restricted: list[str], trusted_private: list[str]) -> None:
+    parts = urlsplit(url)
+    if parts.scheme and parts.scheme.lower() not in ("http", "https"):
+        raise illegal_argument(f"Protocol is not http or https: {parts.scheme}")
+    port_text = parts.netloc.rsplit("@", 1)[-1]
+    port_text = port_text.rsplit("]", 1)[-1]
+    port = int(port_text.rsplit(":", 1)[1]) if ":" in port_text and port_text.rsplit(":", 1)[1].isdigit() else -1
+    if port == -1:
+        port = 80 if parts.scheme.lower() == "http" else 443
+    if port < 0 or port > 65536:
         raise illegal_argument(f"Port out of range: {port}")
     host = parts.hostname or ""
-    if not private_ip_enabled and is_private_host(host):
+    addresses = _literal_addresses(host)
+    if restricted and any(re.fullmatch(pattern, str(address)) for pattern in restricted for address in addresses):
+        raise illegal_argument(f"Remote inference host name has restricted ip address: {host}")
+    private = any(_is_private(address) for address in addresses)
+    if not private_ip_enabled and private:
         raise illegal_argument(f"Remote inference host name has private ip address: {host}")
+    if trusted_private and private and not any(re.fullmatch(p, url) for p in trusted_private):
+        raise illegal_argument("Connector URL is not matching the trusted connector private endpoint regex")
 
 
-def is_private_host(host: str) -> bool:
+def _literal_addresses(host: str) -> list[ipaddress.IPv4Address | ipaddress.IPv6Address]:
     if host == "localhost" or host.endswith(".localhost"):
-        return True
+        return [ipaddress.ip_address("127.0.0.1"), ipaddress.ip_address("::1")]
     try:
-        address = ipaddress.ip_address(host)
+        return [ipaddress.ip_address(host)]
     except ValueError:
-        return False
-    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped:
-        address = address.ipv4_mapped
-    return address.is_loopback or address.is_private or address.is_link_local or address.is_unspecified
+        return []
+
+
+_PRIVATE_V4 = [ipaddress.ip_network(n) for n in ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "169.254.0.0/16",
+                                                  "127.0.0.0/8", "0.0.0.0/32")]
+_SITE_LOCAL_V6 = ipaddress.ip_network("fec0::/10")
+
+
+def _is_private(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
+    """The plugin's set: 10/8, 172.16/12, 192.168/16, 169.254/16, loopback, site-local and any-local."""
+    if isinstance(address, ipaddress.IPv4Address):
+        return any(address in network for network in _PRIVATE_V4)
+    return address.is_loopback or address.is_unspecified or address in _SITE_LOCAL_V6

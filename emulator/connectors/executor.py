@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 
 import requests
 
-from ..errors import illegal_argument, status_exception
+from ..errors import OpenSearchError, illegal_argument, status_exception
 from .endpoints import check_network, check_trusted
 from .input_headers import resolve_headers
 from .output import model_tensors, parse_response_body
@@ -30,6 +30,8 @@ class ExecutionOptions:
     """The node settings and version a call depends on."""
 
     private_ip_enabled: bool = False
+    restricted_ip_patterns: tuple[str, ...] = ()
+    trusted_private_endpoints: tuple[str, ...] = ()
     max_json_size: int = 100_000_000
     check_trusted_at_predict: bool = True
     integers_preserved: bool = True
@@ -76,7 +78,9 @@ def prepare(
     headers = resolve_headers(deploy_headers, parameters, connector.get("protocol"))
     if not any(name.lower() == "content-type" for name in headers):
         headers["Content-Type"] = "application/json"
-    check_network(url, private_ip_enabled=options.private_ip_enabled)
+    check_network(url, private_ip_enabled=options.private_ip_enabled,
+                  restricted_ip_patterns=options.restricted_ip_patterns,
+                  trusted_private_endpoints=options.trusted_private_endpoints)
     charset = parameters.get("charset") or "UTF-8"
     body = payload.encode(charset) if payload else None
     client_config = connector.get("client_config") or {}
@@ -87,16 +91,40 @@ def prepare(
 
 
 def _check_uri(url: str) -> None:
+    """``URI.create`` must accept the endpoint and find a host in it."""
     outer = (
         "Encountered error when trying to create uri from endpoint in ml connector. Please update the endpoint in "
         "connection configuration: "
     )
-    try:
-        parts = urlsplit(url)
-    except ValueError:
-        raise illegal_argument(outer) from None
-    if any(ch in url for ch in ' "<>\\^`{|}') or not parts.scheme or not parts.hostname:
-        raise illegal_argument(outer)
+    bad = next((i for i, ch in enumerate(url) if ch in ' "<>\\^`{|}'), None)
+    if bad is not None:
+        cause = illegal_argument(f"Illegal character in {_uri_part(url, bad)} at index {bad}: {url}")
+    else:
+        try:
+            parts = urlsplit(url)
+        except ValueError:
+            parts = None
+        if parts is not None and parts.scheme and parts.hostname:
+            return
+        cause = illegal_argument("Invalid URI. Please check if the endpoint is valid from connector.")
+    error = illegal_argument(outer)
+    error.cause = cause
+    raise error
+
+
+def _uri_part(url: str, index: int) -> str:
+    """Which component ``java.net.URI`` names in its "Illegal character in ..." message."""
+    scheme_end = url.find("://")
+    if scheme_end < 0 or index < scheme_end:
+        return "scheme name" if scheme_end >= 0 else "path"
+    rest = url[scheme_end + 3 :]
+    authority_end = next((i for i, ch in enumerate(rest) if ch in "/?#"), len(rest)) + scheme_end + 3
+    if index < authority_end:
+        return "authority"
+    query = url.find("?", authority_end)
+    if query >= 0 and index > query:
+        return "query"
+    return "path"
 
 
 def send(
@@ -118,10 +146,10 @@ def send(
         if not body.strip():
             raise status_exception(f"Remote service returned error status {status} with empty body", status)
         if any(v.startswith("ThrottlingException") for v in _header_values(response, "x-amzn-ErrorType")):
-            raise status_exception(
+            raise OpenSearchError(
                 REMOTE_SERVICE_ERROR + "The request was denied due to remote server throttling. To change the retry "
                 "policy and behavior, please update the connector client_config.",
-                status,
+                status=status, type="remote_connector_throttling_exception",
             )
         raise status_exception(REMOTE_SERVICE_ERROR + body, status)
     if not body.strip() and action_type.upper() != "CANCEL_BATCH_PREDICT":

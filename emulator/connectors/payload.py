@@ -49,12 +49,13 @@ def runtime_parameters(connector_parameters: Mapping[str, str | None],
 def build_payload(request_body: str | None, parameters: Mapping[str, str | None]) -> str | None:
     """``HttpConnector.createPayload`` plus the checks that follow it."""
     if request_body is None:
-        return parameters.get("http_body")
-    payload = substitute(fill_null_defaults(request_body, parameters), parameters)
-    if not is_json_or_ndjson(payload):
-        raise illegal_argument(f"Invalid payload: {payload}")
+        payload = parameters.get("http_body")
+    else:
+        payload = substitute(fill_null_defaults(request_body, parameters), parameters)
+        if not is_json_or_ndjson(payload):
+            raise illegal_argument(f"Invalid payload: {payload}")
     skip = (parameters.get("skip_validating_missing_parameters") or "").lower() == "true"
-    if not skip and "${parameters" in payload:
+    if not skip and payload is not None and "${parameters" in payload:
         missing = unfilled_parameters(payload)
         raise illegal_argument(f"Some parameter placeholder not filled in payload: {', '.join(missing)}")
     return payload

@@ -69,6 +69,7 @@ class DeployedModel:
     connector: dict[str, Any]
     headers: dict[str, dict[str, str]]
     trusted_regexes: list[str]
+    enabled: bool
 
 
 class Models:
@@ -387,7 +388,8 @@ class Models:
                 for name, value in (action.get("headers") or {}).items()
             }
         deployed = DeployedModel(
-            model_id, connector, headers, self.ctx.settings.get_list("trusted_connector_endpoints_regex")
+            model_id, connector, headers, self.ctx.settings.get_list("trusted_connector_endpoints_regex"),
+            source.get("is_enabled") is not False,
         )
         with self._deployed_lock:
             self._deployed[model_id] = deployed
