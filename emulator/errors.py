@@ -110,6 +110,39 @@ def index_not_found(index: str) -> OpenSearchError:
     )
 
 
+class LocatedError(OpenSearchError):
+    """An error about one value of the request body, whose reason names the value's position.
+
+    The domain knows the value only as ``container[key]`` of the parsed body; the HTTP
+    layer, which holds the raw bytes, calls :meth:`locate` with the line and column
+    (1-based, as Jackson counts) before rendering. ``{at}`` in the template becomes
+    ``line:col`` (XContent's ``at 1:10``), ``{line}``/``{column}`` are there for
+    Jackson-style messages; ``position_metadata`` adds ``line``/``col`` keys the way
+    ``ParsingException`` does.
+    """
+
+    def __init__(self, template: str, *, container: Any, key: Any, status: int, type: str,
+                 is_opensearch_exception: bool, position_metadata: bool = False) -> None:
+        super().__init__(template.format(at="?", line="?", column="?"), status=status, type=type,
+                         is_opensearch_exception=is_opensearch_exception)
+        self.template = template
+        self.container = container
+        self.key = key
+        self.position_metadata = position_metadata
+
+    def locate(self, line: int, column: int) -> None:
+        self.reason = self.template.format(at=f"{line}:{column}", line=line, column=column)
+        self.args = (self.reason,)
+        if self.position_metadata:
+            self.metadata = {"line": line, "col": column}
+
+    def retyped(self, type: str, status: int, *, is_opensearch_exception: bool) -> LocatedError:
+        """The same located error raised as another exception (the plugin re-wraps some)."""
+        return LocatedError(self.template, container=self.container, key=self.key, status=status, type=type,
+                            is_opensearch_exception=is_opensearch_exception,
+                            position_metadata=self.position_metadata)
+
+
 class RawHttpError(Exception):
     """A core-router answer that is not in the error envelope (unknown path, wrong method)."""
 

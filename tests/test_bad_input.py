@@ -36,12 +36,20 @@ def fresh_state() -> dict[str, str]:
     return {"group": group, "connector": connector, "model": model}
 
 
-# Where the real plugin answers 500 for a bad body (documented Java exceptions), per endpoint.
+# Where the real plugin answers 500 for a bad body (documented Java exceptions), per endpoint. Its parsers
+# read most fields with XContentParser.text(), which throws IllegalStateException ("Can't get text on a
+# START_OBJECT at 1:10") for an object, array or null: a 500. Only the connector and model update handlers
+# turn that into a 400 parse_exception.
+TEXT_500 = "illegal_state_exception"
 KNOWN_500 = {
-    "register_group": {"null_pointer_exception"},
-    "update_group": {"i_o_exception"},
+    "register_group": {"null_pointer_exception", TEXT_500},
+    "update_group": {"i_o_exception", TEXT_500},
+    "create_connector": {TEXT_500},
     # An unknown model_group_id: the plugin has already written the register task and marks it FAILED.
-    "register_model": {"m_l_resource_not_found_exception"},
+    "register_model": {"m_l_resource_not_found_exception", TEXT_500},
+    "deploy": {TEXT_500},
+    "undeploy": {TEXT_500},
+    "predict": {TEXT_500},
 }
 LEAVES_FAILED_TASK = {("register_model", "m_l_resource_not_found_exception")}
 

@@ -194,7 +194,7 @@ def test_update_model_errors(api: Api, seed_model: dict[str, str]) -> None:
         "status_exception")
     assert api("PUT", f"{M}/{model_id}", {"connector": {"description": "x"}}) == bad(
         "Cannot update connector settings for this model. The model was created with a connector_id and does not "
-        "have an inline connector.")
+        "have an inline connector.", "status_exception")
     assert api("PUT", f"{M}/{model_id}", {"model_group_id": "nope"}) == bad(
         "Failed to find the model group with the provided model group id in the update model input, "
         "MODEL_GROUP_ID: nope", "status_exception", 404)

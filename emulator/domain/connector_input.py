@@ -23,24 +23,18 @@ BACKOFF_POLICIES = ["constant", "exponential_equal_jitter", "exponential_full_ji
 _ACTION_KEYS = ("action_type", "method", "url", "headers", "request_body", "pre_process_function",
                 "post_process_function", "name", "supports_structured_output")
 _ACTION_NAME = re.compile(r"^[A-Za-z0-9_-]+$")
-def parse_action(raw: Any, *, version_at_least: Any) -> dict[str, Any]:
-    action = fields.require_object(raw, "connector action")
+def parse_action(raw: Any, container: Any, key: Any, *, version_at_least: Any) -> dict[str, Any]:
+    """``ConnectorAction.parse``: fields as met, then the required ones in the plugin's order."""
+    action = fields.require_object(raw, "connector action", container, key)
     action_type = fields.text(action, "action_type")
     method = fields.text(action, "method")
     url = fields.text(action, "url")
-    headers_raw = fields.obj(action, "headers")
+    headers = fields.string_map(action, "headers")
     request_body = fields.text(action, "request_body")
     pre = fields.text(action, "pre_process_function")
     post = fields.text(action, "post_process_function")
     name = fields.text(action, "name") if version_at_least("3.5") else None
     structured = fields.boolean(action, "supports_structured_output") if version_at_least("3.7") else None
-    headers = None
-    if headers_raw is not None:
-        headers = {}
-        for key, value in headers_raw.items():
-            if isinstance(value, (dict, list)):
-                raise fields.mistyped(f"headers.{key}", "a string value", value)
-            headers[key] = fields.text({"v": value}, "v")
     if action_type is not None:
         upper = action_type.upper()
         if upper not in ACTION_TYPES:
@@ -76,8 +70,8 @@ def _validate_action_name(name: str) -> None:
         raise illegal_argument(f"name can't be one of action type [{', '.join(ACTION_TYPES)}]")
 
 
-def parse_client_config(raw: Any, *, version_at_least: Any) -> dict[str, Any]:
-    config = fields.require_object(raw, "client_config")
+def parse_client_config(raw: Any, container: Any, key: Any, *, version_at_least: Any) -> dict[str, Any]:
+    config = fields.require_object(raw, "client_config", container, key)
     policy = fields.text(config, "retry_backoff_policy")
     if policy is not None:
         if policy.lower() not in BACKOFF_POLICIES:
@@ -103,55 +97,71 @@ def _int_or(body: dict[str, Any], field: str, default: int) -> int:
     return default if value is None else value
 
 
-def parse_connector(body: Any, *, mode: str, version_at_least: Any) -> dict[str, Any]:
-    """Parse a connector body. ``mode`` is "create", "update" or "inline".
+def parse_connector(body: Any, *, mode: str, version_at_least: Any, container: Any = None,
+                    key: Any = None) -> dict[str, Any]:
+    """Parse a connector body. ``mode`` is "create", "update" (``MLCreateConnectorInput.parse``) or
+    "inline" (``Connector.createConnector``, a model's own connector).
 
     Returns the parsed fields (absent ones omitted) plus ``dry_run``/access fields.
     Raises the plugin's errors in the plugin's order.
     """
-    body = fields.require_object(body, "connector")
+    if mode == "inline":
+        return _parse_inline(body, version_at_least=version_at_least)
+    body = fields.require_object(body, "connector", container, key)
     parsed: dict[str, Any] = {}
     # Field errors surface as the parser meets them, in body order, before the required-field checks.
-    for key, value in body.items():
-        if key in ("name", "description", "protocol", "provisioned_by", "tenant_id", "url", "access_mode"):
-            parsed[key] = fields.text(body, key)
-        elif key == "version":
-            parsed[key] = fields.text(body, key)
-        elif key == "parameters":
-            params = fields.obj(body, key)
-            if params is not None:
-                parsed[key] = parameter_map(params)
-        elif key == "credential":
-            credential = fields.obj(body, key)
-            if credential is not None:
-                parsed[key] = {}
-                for cred_key, cred_value in credential.items():
-                    if isinstance(cred_value, (dict, list)):
-                        raise fields.mistyped(f"credential.{cred_key}", "a string value", cred_value)
-                    parsed[key][cred_key] = fields.text({"v": cred_value}, "v")
-        elif key == "actions":
-            if value is not None:
-                if not isinstance(value, list):
-                    raise fields.mistyped("actions", "an array", value)
-                parsed[key] = [parse_action(a, version_at_least=version_at_least) for a in value]
-        elif key == "backend_roles":
-            parsed[key] = fields.string_list(body, key)
-        elif key in ("add_all_backend_roles", "dry_run"):
-            parsed[key] = fields.boolean(body, key)
-        elif key == "client_config":
-            if value is not None:
-                parsed[key] = parse_client_config(value, version_at_least=version_at_least)
-        elif key == "headers":
-            parsed[key] = fields.obj(body, key)
+    for name, value in body.items():
+        if name in ("name", "description", "protocol", "version", "access_mode"):
+            parsed[name] = fields.text(body, name)
+        elif name in ("provisioned_by", "tenant_id", "url"):
+            parsed[name] = fields.text(body, name, nullable=True)
+        elif name == "parameters":
+            params = fields.map_value(body, name)
+            parsed[name] = parameter_map(params or {})
+        elif name in ("credential", "headers"):
+            parsed[name] = fields.string_map(body, name)
+        elif name == "actions":
+            if not isinstance(value, list):
+                raise fields.unexpected_token(body, name, "START_ARRAY", value)
+            parsed[name] = [parse_action(a, value, i, version_at_least=version_at_least) for i, a in enumerate(value)]
+        elif name == "backend_roles":
+            parsed[name] = fields.string_list(body, name)
+        elif name in ("add_all_backend_roles", "dry_run"):
+            parsed[name] = fields.boolean(body, name)
+        elif name == "client_config":
+            parsed[name] = parse_client_config(value, body, name, version_at_least=version_at_least)
     if parsed.get("provisioned_by") is not None and not version_at_least("3.7"):
         parsed.pop("provisioned_by")
     dry_run = bool(parsed.get("dry_run"))
     if mode == "create" and not dry_run:
         _check_required(parsed)
-    elif mode == "inline":
-        _check_protocol(parsed.get("protocol"))
-    if mode == "create" or mode == "inline":
+    if mode == "create":
         parsed.setdefault("parameters", {})
+    return parsed
+
+
+def _parse_inline(body: Any, *, version_at_least: Any) -> dict[str, Any] | None:
+    """``Connector.createConnector``: protocol first, then the protocol's own parser.
+
+    Answers None where the plugin's parser fails with anything but an IllegalArgumentException
+    (the caller then reports a missing connector, as the plugin does).
+    """
+    if not isinstance(body, dict):
+        body = {}  # parser.map() reads anything but an object as an empty map
+    protocol = body.get("protocol")
+    if protocol is None:
+        raise illegal_argument("connector protocol is null")
+    if not isinstance(protocol, str) or protocol not in PROTOCOLS:
+        raise illegal_argument(f"Can't find class for type {protocol}")
+    try:
+        parsed = parse_connector(body, mode="update", version_at_least=version_at_least)
+    except OpenSearchError as error:
+        if error.type in ("illegal_argument_exception", "number_format_exception"):
+            raise
+        return None
+    if protocol in ("http", "aws_sigv4"):
+        parsed.pop("url", None)
+        parsed.pop("headers", None)
     return parsed
 
 
@@ -163,7 +173,7 @@ def _check_required(parsed: dict[str, Any]) -> None:
     protocol = parsed.get("protocol")
     if protocol is None:
         raise illegal_argument("Connector protocol is null")
-    is_mcp = protocol.startswith("mcp")
+    is_mcp = protocol in ("mcp_sse", "mcp_streamable_http")
     if not is_mcp and not parsed.get("credential"):
         raise illegal_argument("Connector credential is null or empty list")
     if is_mcp and not (parsed.get("url") or "").strip():

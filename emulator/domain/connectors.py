@@ -10,7 +10,7 @@ from typing import Any
 
 from ..connectors.endpoints import check_connector_urls
 from ..connectors.support import refuse_unsupported
-from ..errors import illegal_argument, java_exception, parse_exception, status_exception
+from ..errors import LocatedError, illegal_argument, java_exception, parse_exception, status_exception
 from . import connector_input, fields
 from .context import MLContext
 from .ids import new_id, now_millis
@@ -109,7 +109,13 @@ class Connectors:
         if body is None:
             raise parse_exception("Failed to update connector: Request body is empty")
         at_least = self.ctx.node.at_least
-        parsed = connector_input.parse_connector(body, mode="update", version_at_least=at_least)
+        try:
+            parsed = connector_input.parse_connector(body, mode="update", version_at_least=at_least)
+        except LocatedError as error:
+            # RestMLUpdateConnectorAction rethrows the parser's IllegalStateException as a parse error.
+            if error.type != "illegal_state_exception":
+                raise
+            raise error.retyped("parse_exception", 400, is_opensearch_exception=True) from None
         connector_input.validate_request(parsed, mode="update")
         with self.store.lock:
             source = self.stored(

@@ -1,111 +1,189 @@
 """Reading request bodies the way the plugin's XContent parsers do, and write-response shapes.
 
-A wrong JSON type for a field is a 400 that names the field, never a Python
-exception; values the Java parsers read with ``text()`` accept any scalar.
+Each reader mirrors one XContentParser accessor the ML parsers call, with what it
+does on an unexpected token: ``text()`` on an object, array or null is an
+``IllegalStateException`` (500) naming the token's position, an expected object or
+array that is something else fails ``ensureExpectedToken`` (400
+``parsing_exception``), ``map()`` reads a scalar as an empty map, ``booleanValue()``
+and ``intValue()`` coerce strings. Positions are filled in by the HTTP layer.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from ..errors import OpenSearchError
+from ..errors import LocatedError, OpenSearchError
 from .store import Document
 
-_JSON_KIND = {dict: "START_OBJECT", list: "START_ARRAY", str: "VALUE_STRING", bool: "VALUE_BOOLEAN",
-              int: "VALUE_NUMBER", float: "VALUE_NUMBER", type(None): "VALUE_NULL"}
+_JACKSON_SOURCE = "REDACTED (`StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION` disabled)"
+_ABSENT = object()
+
+
+class RawNumber(float):
+    """A JSON float that remembers its literal text, because ``text()`` returns the token as written."""
+
+    raw: str
+
+    def __new__(cls, literal: str) -> RawNumber:
+        number = super().__new__(cls, literal)
+        number.raw = literal
+        return number
 
 
 def token_kind(value: Any) -> str:
-    """The Jackson token name OpenSearch uses in parse errors for a JSON value."""
-    return _JSON_KIND.get(type(value), "VALUE_EMBEDDED_OBJECT")
+    """The XContent token name of a JSON value (``START_OBJECT``, ``VALUE_STRING`` ...)."""
+    if isinstance(value, dict):
+        return "START_OBJECT"
+    if isinstance(value, list):
+        return "START_ARRAY"
+    if isinstance(value, str):
+        return "VALUE_STRING"
+    if isinstance(value, bool):
+        return "VALUE_BOOLEAN"
+    if isinstance(value, (int, float)):
+        return "VALUE_NUMBER"
+    return "VALUE_NULL"
 
 
-def mistyped(field: str, expected: str, value: Any) -> OpenSearchError:
-    return OpenSearchError(
-        f"Failed to parse field [{field}]: expected {expected} but found [{token_kind(value)}]",
-        status=400,
-        type="x_content_parse_exception",
+def jackson_kind(value: Any) -> str:
+    """Jackson's own token name, which its messages use (numbers split into INT and FLOAT)."""
+    if isinstance(value, bool):
+        return "VALUE_TRUE" if value else "VALUE_FALSE"
+    if isinstance(value, int):
+        return "VALUE_NUMBER_INT"
+    if isinstance(value, float):
+        return "VALUE_NUMBER_FLOAT"
+    return token_kind(value)
+
+
+def cannot_get_text(container: Any, key: Any, value: Any) -> LocatedError:
+    return LocatedError(f"Can't get text on a {token_kind(value)} at {{at}}", container=container, key=key,
+                        status=500, type="illegal_state_exception", is_opensearch_exception=False)
+
+
+def unexpected_token(container: Any, key: Any, expected: str, value: Any) -> LocatedError:
+    """``ensureExpectedToken`` failing: a ``ParsingException`` with ``line``/``col``."""
+    return LocatedError(
+        f"Failed to parse object: expecting token of type [{expected}] but found [{token_kind(value)}]",
+        container=container, key=key, status=400, type="parsing_exception", is_opensearch_exception=True,
+        position_metadata=True,
     )
 
 
-def require_object(body: Any, what: str) -> dict[str, Any]:
-    """``ensureExpectedToken(START_OBJECT, ...)``, the check every ML parser starts with."""
+def jackson_error(container: Any, key: Any, message: str) -> LocatedError:
+    return LocatedError(f"{message}\n at [Source: {_JACKSON_SOURCE}; line: {{line}}, column: {{column}}]",
+                        container=container, key=key, status=400, type="json_parse_exception",
+                        is_opensearch_exception=False)
+
+
+def require_object(body: Any, what: str, container: Any = None, key: Any = None) -> dict[str, Any]:
+    """``ensureExpectedToken(START_OBJECT, ...)``, the check every ML parser starts with.
+
+    ``container``/``key`` locate ``body`` inside the request (None for the body itself).
+    """
     if not isinstance(body, dict):
-        raise OpenSearchError(
-            f"Failed to parse object: expecting token of type [START_OBJECT] but found [{token_kind(body)}]",
-            status=400,
-            type="parsing_exception",
-        )
+        raise unexpected_token(container, key, "START_OBJECT", body)
     return body
 
 
-def text(body: dict[str, Any], field: str) -> str | None:
-    """``parser.text()``: any scalar as its text; null is absent; objects and arrays are errors."""
-    value = body.get(field)
+def text_value(container: Any, key: Any, value: Any, *, nullable: bool = False) -> str | None:
+    """``parser.text()`` (``textOrNull()`` when ``nullable``) on one value."""
     if value is None:
-        return None
+        if nullable:
+            return None
+        raise cannot_get_text(container, key, value)
     if isinstance(value, bool):
         return "true" if value else "false"
+    if isinstance(value, RawNumber):
+        return value.raw
     if isinstance(value, float):
         from ..connectors.values import java_double
 
         return java_double(value)
     if isinstance(value, (str, int)):
         return str(value)
-    raise mistyped(field, "a string value", value)
+    raise cannot_get_text(container, key, value)
+
+
+def text(body: dict[str, Any], field: str, *, nullable: bool = False) -> str | None:
+    """``parser.text()`` on a field: absent is None, any scalar is its text, else the plugin's error."""
+    value = body.get(field, _ABSENT)
+    if value is _ABSENT:
+        return None
+    return text_value(body, field, value, nullable=nullable)
 
 
 def boolean(body: dict[str, Any], field: str) -> bool | None:
     """``parser.booleanValue()``: JSON booleans and the strings "true"/"false"."""
-    value = body.get(field)
-    if value is None:
+    value = body.get(field, _ABSENT)
+    if value is _ABSENT:
         return None
     if isinstance(value, bool):
         return value
-    if value in ("true", "false"):
-        return value == "true"
-    raise mistyped(field, "a boolean value", value)
+    if isinstance(value, str):
+        if value in ("true", "false"):
+            return value == "true"
+        raise OpenSearchError(f"Failed to parse value [{value}] as only [true] or [false] are allowed.",
+                              status=400, type="illegal_argument_exception", is_opensearch_exception=False)
+    raise jackson_error(body, field, f"Current token ({jackson_kind(value)}) not of boolean type")
 
 
 def integer(body: dict[str, Any], field: str) -> int | None:
-    value = body.get(field)
-    if value is None:
+    """``parser.intValue()``: numbers are truncated, numeric strings are coerced."""
+    value = body.get(field, _ABSENT)
+    if value is _ABSENT:
         return None
-    if isinstance(value, bool):
-        raise mistyped(field, "a number", value)
-    if isinstance(value, int):
-        return value
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
+    if isinstance(value, bool) or value is None or isinstance(value, (dict, list)):
+        raise jackson_error(body, field,
+                            f"Current token ({jackson_kind(value)}) not numeric, can not use numeric value accessors")
     if isinstance(value, str):
         try:
-            return int(value)
+            number = float(value)
         except ValueError:
-            pass
-    raise mistyped(field, "a number", value)
+            raise OpenSearchError(f'For input string: "{value}"', status=400, type="number_format_exception",
+                                  is_opensearch_exception=False) from None
+        if not -(2**31) <= number <= 2**31 - 1:
+            raise OpenSearchError(f"Value [{value}] is out of range for an integer", status=400,
+                                  type="illegal_argument_exception", is_opensearch_exception=False)
+        return int(number)
+    if not -(2**31) <= value <= 2**31 - 1:
+        raise jackson_error(body, field, f"Numeric value ({text_value(body, field, value)}) out of range of int "
+                                         f"(-2147483648 - 2147483647)")
+    return int(value)
 
 
 def string_list(body: dict[str, Any], field: str) -> list[str] | None:
-    value = body.get(field)
-    if value is None:
+    """An array of strings: ``ensureExpectedToken(START_ARRAY)`` then ``text()`` per element."""
+    value = body.get(field, _ABSENT)
+    if value is _ABSENT:
         return None
     if not isinstance(value, list):
-        raise mistyped(field, "an array of strings", value)
-    out = []
-    for item in value:
-        if isinstance(item, (dict, list)) or item is None:
-            raise mistyped(field, "an array of strings", item)
-        out.append(text({"v": item}, "v") or "")
-    return out
+        raise unexpected_token(body, field, "START_ARRAY", value)
+    return [text_value(value, i, item) or "" for i, item in enumerate(value)]
 
 
 def obj(body: dict[str, Any], field: str) -> dict[str, Any] | None:
-    value = body.get(field)
+    """An object field parsed by its own parser (``ensureExpectedToken(START_OBJECT)``)."""
+    value = body.get(field, _ABSENT)
+    if value is _ABSENT:
+        return None
+    return require_object(value, field, body, field)
+
+
+def map_value(body: dict[str, Any], field: str) -> dict[str, Any] | None:
+    """``parser.map()``: an object as-is; a scalar or array reads as an empty map."""
+    value = body.get(field, _ABSENT)
+    if value is _ABSENT:
+        return None
+    return value if isinstance(value, dict) else {}
+
+
+def string_map(body: dict[str, Any], field: str) -> dict[str, str | None] | None:
+    """``parser.mapStrings()``: an object whose values are read with ``text()``."""
+    value = map_value(body, field)
     if value is None:
         return None
-    if not isinstance(value, dict):
-        raise mistyped(field, "an object", value)
-    return value
+    return {k: text_value(value, k, v) for k, v in value.items()}
 
 
 _SHARDS = {"total": 1, "successful": 1, "failed": 0}

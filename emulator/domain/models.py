@@ -15,7 +15,15 @@ from typing import Any
 from ..connectors.endpoints import check_connector_urls
 from ..connectors.support import refuse_unsupported
 from ..connectors.templates import CREDENTIAL, substitute
-from ..errors import OpenSearchError, illegal_argument, index_not_found, ml_exception, parse_exception, status_exception
+from ..errors import (
+    LocatedError,
+    OpenSearchError,
+    illegal_argument,
+    index_not_found,
+    ml_exception,
+    parse_exception,
+    status_exception,
+)
 from . import connector_input, fields, model_input
 from .connectors import REMOTE_INFERENCE_DISABLED, Connectors
 from .context import MLContext
@@ -233,7 +241,13 @@ class Models:
         if body is None:
             raise parse_exception("Update model request has empty body")
         body = fields.require_object(body, "update model")
-        update = self._parse_update(body)
+        try:
+            update = self._parse_update(body)
+        except LocatedError as error:
+            # RestMLUpdateModelAction rethrows the parser's IllegalStateException as a parse error.
+            if error.type != "illegal_state_exception":
+                raise
+            raise error.retyped("parse_exception", 400, is_opensearch_exception=True) from None
         validate_fields([("Model Name", update.get("name"), False),
                          ("Model Description", update.get("description"), False)])
         if "connector" in update and "connector_id" in update:
@@ -256,22 +270,19 @@ class Models:
                 )
             if "connector" in update:
                 if source.get("connector_id"):
-                    raise illegal_argument(
+                    raise status_exception(
                         "Cannot update connector settings for this model. The model was created with a "
-                        "connector_id and does not have an inline connector."
+                        "connector_id and does not have an inline connector.", 400,
                     )
                 merged = _merge_inline(source.get("connector") or {}, update["connector"])
                 self.validate_inline_connector(merged)
                 source["connector"] = merged
             if "connector_id" in update:
                 if source.get("connector"):
-                    raise illegal_argument(
-                        "This remote does not have a connector_id field, maybe it uses an internal connector."
+                    raise status_exception(
+                        "This remote does not have a connector_id field, maybe it uses an internal connector.", 400
                     )
-                self.connectors.stored(
-                    update["connector_id"], missing_index="Failed to find connector",
-                    missing_doc=f"Failed to find connector with the provided connector id: {update['connector_id']}",
-                )
+                # With security off the plugin's access check passes without fetching the connector.
                 source["connector_id"] = update["connector_id"]
             if "guardrails" in update:
                 raise illegal_argument("Model [guardrails] is not supported by the ML Commons emulator yet")
@@ -284,10 +295,19 @@ class Models:
                     )
                 source["model_group_id"] = new_group
                 source["model_version"] = str(self.groups.bump_version(new_group))
-            for key in ("name", "description", "is_enabled", "rate_limiter", "model_config", "deploy_setting",
-                        "interface"):
+            if "model_config" in update and source.get("algorithm") == "REMOTE":
+                merged_config = deep_merge(source.get("model_config") or {}, update["model_config"])
+                try:
+                    model_input.check_remote_model_config(merged_config)
+                except OpenSearchError as error:
+                    raise status_exception(error.reason, 400) from None
+            # The plugin writes a partial document: objects merge key by key into the stored ones.
+            for key in ("name", "description", "is_enabled", "deploy_setting"):
                 if key in update:
                     source[key] = update[key]
+            for key in ("rate_limiter", "model_config", "interface"):
+                if key in update:
+                    source[key] = deep_merge(source.get(key) or {}, update[key])
             source["model_id"] = model_id
             source["last_updated_time"] = now_millis()
             written = self.store.put(MODEL_INDEX, model_id, ordered(source))
@@ -296,26 +316,25 @@ class Models:
         return fields.write_response(MODEL_INDEX, written, "updated", forced_refresh=False)
 
     def _parse_update(self, body: dict[str, Any]) -> dict[str, Any]:
+        """``MLUpdateModelInput.parse``, field by field in body order."""
         update: dict[str, Any] = {}
-        for key in ("name", "description", "model_group_id", "connector_id"):
-            if body.get(key) is not None:
+        for key, value in body.items():
+            if key in ("name", "description", "model_group_id", "connector_id"):
                 update[key] = fields.text(body, key)
-        if body.get("is_enabled") is not None:
-            update["is_enabled"] = fields.boolean(body, "is_enabled")
-        if body.get("rate_limiter") is not None:
-            update["rate_limiter"] = model_input.parse_rate_limiter(body["rate_limiter"])
-        if body.get("deploy_setting") is not None:
-            update["deploy_setting"] = model_input.parse_deploy_setting(body["deploy_setting"])
-        if body.get("model_config") is not None:
-            update["model_config"] = fields.obj(body, "model_config")
-        if body.get("interface") is not None:
-            update["interface"] = model_input.parse_interface(body["interface"])
-        if body.get("guardrails") is not None:
-            update["guardrails"] = fields.obj(body, "guardrails")
-        if body.get("connector") is not None:
-            update["connector"] = connector_input.parse_connector(
-                body["connector"], mode="update", version_at_least=self.ctx.node.at_least
-            )
+            elif key == "is_enabled":
+                update[key] = fields.boolean(body, key)
+            elif key == "rate_limiter":
+                update[key] = model_input.parse_rate_limiter(value, body, key)
+            elif key == "deploy_setting":
+                update[key] = model_input.parse_deploy_setting(value, body, key)
+            elif key in ("model_config", "guardrails"):
+                update[key] = fields.obj(body, key)
+            elif key == "interface":
+                update[key] = model_input.parse_interface(body, key)
+            elif key == "connector":
+                update[key] = connector_input.parse_connector(
+                    value, mode="update", version_at_least=self.ctx.node.at_least, container=body, key=key
+                )
         return update
 
     def delete(self, model_id: str) -> dict[str, Any]:
@@ -460,8 +479,17 @@ class Models:
             self._deployed.clear()
 
 
+def deep_merge(stored: dict[str, Any], update: dict[str, Any]) -> dict[str, Any]:
+    """What a partial ``doc`` update does to a stored object: nested objects merge, the rest is replaced."""
+    merged = dict(stored)
+    for key, value in update.items():
+        current = merged.get(key)
+        merged[key] = deep_merge(current, value) if isinstance(current, dict) and isinstance(value, dict) else value
+    return merged
+
+
 def _access_fields(parsed: dict[str, Any]) -> dict[str, Any]:
-    return {k: parsed.get(k) for k in ("access_mode", "add_all_backend_roles", "backend_roles")}
+    return {k: parsed[k] for k in ("access_mode", "add_all_backend_roles", "backend_roles") if k in parsed}
 
 
 def _find_action(connector: dict[str, Any], action_type: str) -> dict[str, Any] | None:

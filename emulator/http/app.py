@@ -7,8 +7,9 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from ..domain.backend import MLBackend
-from ..errors import OpenSearchError, RawHttpError, illegal_argument
+from ..errors import LocatedError, OpenSearchError, RawHttpError, illegal_argument
 from . import render
+from .locate import find_path, line_and_column
 from .request import ApiRequest, from_environ
 from .routes import GLOBAL_PARAMS, ROUTES, MethodNotAllowed, Route, Router
 
@@ -41,6 +42,8 @@ class EmulatorApp:
             if status == 405:
                 extra_headers.append(("Allow", error.body.pop("_allow", "")))
         except OpenSearchError as error:
+            if isinstance(error, LocatedError) and request is not None:
+                _locate(error, request)
             status, body = render.error_body(error)
         except Exception:  # noqa: BLE001 - an unhandled error is a bug; answer like OpenSearch, log the trace
             log.exception("unhandled error serving %s", environ.get("PATH_INFO"))
@@ -93,6 +96,18 @@ class EmulatorApp:
 
 _SUPPORTED_MEDIA_TYPES = {"application/json", "application/x-ndjson", "application/smile", "application/yaml",
                           "application/cbor", "application/vnd.opensearch+json", "application/vnd.elasticsearch+json"}
+
+
+def _locate(error: LocatedError, request: ApiRequest) -> None:
+    """Fill in where the offending value sits in the request body."""
+    root = request.json()
+    path = [] if error.container is None else find_path(root, error.container)
+    if path is None:
+        return
+    if error.container is not None:
+        path.append(error.key)
+    line, column = line_and_column(request.body_text(), path)
+    error.locate(line, column)
 
 
 def check_content_type(request: ApiRequest) -> None:

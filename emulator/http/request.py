@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qsl, unquote
 
+from ..domain.fields import RawNumber
 from ..errors import OpenSearchError, java_exception
 
 _NO_BODY = object()
@@ -39,6 +40,12 @@ class ApiRequest:
     @property
     def has_body(self) -> bool:
         return bool(self.raw_body.strip()) or "source" in self.params
+
+    def body_text(self) -> str:
+        """The JSON text the body was parsed from (the ``source`` parameter when there is no body)."""
+        if not self.raw_body.strip() and "source" in self.params:
+            return self.params["source"]
+        return self.raw_body.decode("utf-8", errors="replace")
 
     def json(self) -> Any:
         """The parsed JSON body, or None when there is none. Malformed JSON is OpenSearch's 400."""
@@ -109,7 +116,7 @@ def parse_json_body(raw: bytes) -> Any:
             "json_parse_exception", "Invalid UTF-8 start byte in the request body", status=400
         ) from None
     try:
-        return json.loads(text, parse_constant=_reject_constant)
+        return json.loads(text, parse_constant=_reject_constant, parse_float=RawNumber)
     except json.JSONDecodeError as error:
         raise java_exception("json_parse_exception", _jackson_style(text, error), status=400) from None
     except ValueError as error:
