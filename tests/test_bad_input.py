@@ -50,6 +50,10 @@ KNOWN_500 = {
     "deploy": {TEXT_500},
     "undeploy": {TEXT_500},
     "predict": {TEXT_500},
+    # Shard-level search failures (a too large result window ...) come back through the plugin's
+    # wrapRestActionListener as 500 status_exception on the model and model group searches.
+    "search_groups": {"status_exception"},
+    "search_models": {"status_exception"},
 }
 LEAVES_FAILED_TASK = {("register_model", "m_l_resource_not_found_exception")}
 

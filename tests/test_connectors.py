@@ -237,3 +237,10 @@ def test_remote_inference_disabled_refuses_connectors(api: Api) -> None:
     assert api("POST", f"{C}/_create", builders.SEED_CONNECTOR) == bad(
         'Remote Inference is currently disabled. To enable it, update the setting '
         '"plugins.ml_commons.remote_inference_enabled" to true.', "status_exception")
+
+
+def test_maps_come_back_in_java_hashmap_order(api: Api) -> None:
+    connector_id = create(api, connector(parameters={"model": "m", "messages": "x", "temperature": 1,
+                                                     "endpoint": "api.openai.com"}))
+    assert list(api("GET", f"{C}/{connector_id}")[1]["parameters"]) == ["endpoint", "temperature", "messages",
+                                                                         "model"]

@@ -247,3 +247,13 @@ def test_undeploy_of_a_deployed_model_keeps_deploy_to_all_nodes(api: Api, seed_m
 
 def test_custom_deployment_plan_is_checked_after_the_model_lookup(api: Api, seed_model: dict[str, str]) -> None:
     assert api("POST", f"{M}/nope/_deploy", {"node_ids": ["x"]}) == bad("Failed to find model", "status_exception", 404)
+
+
+def test_shard_failures_of_model_search_are_wrapped_by_the_plugin(api: Api, seed_model: dict[str, str]) -> None:
+    status, body = api("POST", f"{M}/_search", {"query": {"match_all": {}}, "sort": [{"name": "asc"}]})
+    assert status == 500
+    assert body["error"]["type"] == "status_exception"
+    assert body["error"]["reason"].startswith("Text fields are not optimised for operations")
+    status, body = api("POST", "/_plugins/_ml/connectors/_search", {"query": {"match_all": {}},
+                                                                    "sort": [{"name": "asc"}]})
+    assert (status, body["error"]["type"]) == (400, "search_phase_execution_exception")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 
 from ..errors import illegal_argument
@@ -14,11 +15,14 @@ BLOCKED_PARAMETER_HEADERS = {
 }
 
 
+_PLACEHOLDER = re.compile(r"\$\{parameters\.[^}]+}")
+
+
 def check_header_placeholder(name: str, value: str | None, protocol: str | None) -> None:
     """``validateConnectorHeaders``: no ``${parameters.*}`` in MCP headers or security-sensitive ones."""
-    if value is None or "${parameters." not in value:
+    if value is None or not _PLACEHOLDER.search(value):
         return
-    if protocol and protocol.startswith("mcp"):
+    if protocol and protocol.lower() in ("mcp_sse", "mcp_streamable_http"):
         raise illegal_argument(f"Header '{name}' cannot use ${{parameters.*}} placeholders in MCP connectors.")
     if name.lower() in BLOCKED_PARAMETER_HEADERS:
         raise illegal_argument(

@@ -47,6 +47,32 @@ def _shortest_digits(magnitude: float) -> tuple[str, int]:
     return stripped or "0", exponent
 
 
+def java_string_hash(text: str) -> int:
+    """``String.hashCode`` over UTF-16 code units, as a signed 32-bit int."""
+    h = 0
+    for unit in text.encode("utf-16-be").hex(" ", 2).split():
+        h = (31 * h + int(unit, 16)) & 0xFFFFFFFF
+    return h - (1 << 32) if h >= 1 << 31 else h
+
+
+def hashmap_order(keys: list[str]) -> list[str]:
+    """The iteration order of a ``java.util.HashMap`` filled with ``keys`` in this order."""
+    capacity = 16
+    while len(keys) > capacity * 3 // 4:
+        capacity *= 2
+
+    def bucket(key: str) -> int:
+        h = java_string_hash(key) & 0xFFFFFFFF
+        return (h ^ (h >> 16)) & (capacity - 1)
+
+    return sorted(keys, key=bucket)  # sorted() is stable: insertion order within a bucket
+
+
+def java_map(values: dict[str, Any]) -> dict[str, Any]:
+    """A dict in the iteration order the plugin's ``HashMap`` of the same entries has."""
+    return {key: values[key] for key in hashmap_order(list(values))}
+
+
 def gson_json(value: Any) -> str:
     """Compact JSON as Gson writes it for the plugin (numbers as Java prints them, no HTML escaping)."""
     if value is None:
@@ -62,7 +88,9 @@ def gson_json(value: Any) -> str:
     if isinstance(value, str):
         return _gson_string(value)
     if isinstance(value, dict):
-        return "{" + ",".join(_gson_string(str(k)) + ":" + gson_json(v) for k, v in value.items()) + "}"
+        # Parsed request objects are HashMaps in the plugin, so Gson writes their keys in hash order.
+        ordered = java_map({str(k): v for k, v in value.items()})
+        return "{" + ",".join(_gson_string(k) + ":" + gson_json(v) for k, v in ordered.items()) + "}"
     if isinstance(value, (list, tuple)):
         return "[" + ",".join(gson_json(v) for v in value) + "]"
     return _gson_string(str(value))
@@ -93,7 +121,8 @@ def parameter_string(value: Any) -> str | None:
 
 
 def parameter_map(values: dict[str, Any]) -> dict[str, str | None]:
-    return {str(k): parameter_string(v) for k, v in values.items()}
+    """``StringUtils.getParameterMap``: every value as a string, in the resulting HashMap's order."""
+    return java_map({str(k): parameter_string(v) for k, v in values.items()})
 
 
 _APACHE_JSON_ESCAPES = {'"': '\\"', "\\": "\\\\", "/": "\\/", "\b": "\\b", "\n": "\\n", "\t": "\\t", "\f": "\\f",

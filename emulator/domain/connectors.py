@@ -25,6 +25,8 @@ REMOTE_INFERENCE_DISABLED = (
     'Remote Inference is currently disabled. To enable it, update the setting '
     '"plugins.ml_commons.remote_inference_enabled" to true.'
 )
+# The plugin finds the models using a connector with a search of default size: it lists at most 10.
+_SEARCH_DEFAULT_SIZE = 10
 _FIELD_ORDER = ("name", "version", "description", "protocol", "parameters", "credential", "actions",
                 "backend_roles", "owner", "access", "created_time", "last_updated_time", "client_config",
                 "tenant_id", "provisioned_by", "url", "headers")
@@ -135,6 +137,7 @@ class Connectors:
                 model_id for model_id, model in self.store.sources(MODEL_INDEX)
                 if model.get("connector_id") == connector_id and model_id in deployed_model_ids
             ]
+            users = users[:_SEARCH_DEFAULT_SIZE]
             if users:
                 raise status_exception(
                     f"{len(users)} models are still using this connector, please undeploy the models first: "
@@ -151,6 +154,7 @@ class Connectors:
                 model_id for model_id, model in self.store.sources(MODEL_INDEX)
                 if model.get("connector_id") == connector_id
             ]
+            users = users[:_SEARCH_DEFAULT_SIZE]
             if users:
                 raise status_exception(
                     f"{len(users)} models are still using this connector, please delete or update the models first: "

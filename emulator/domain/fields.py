@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..connectors.values import java_map
 from ..errors import LocatedError, OpenSearchError
 from .store import Document
 
@@ -183,7 +184,7 @@ def string_map(body: dict[str, Any], field: str) -> dict[str, str | None] | None
     value = map_value(body, field)
     if value is None:
         return None
-    return {k: text_value(value, k, v) for k, v in value.items()}
+    return java_map({k: text_value(value, k, v) for k, v in value.items()})
 
 
 _SHARDS = {"total": 1, "successful": 1, "failed": 0}
@@ -209,3 +210,23 @@ def access_mode(value: Any, *, lower_first: bool) -> str | None:
         return None
     mode = value.lower() if lower_first else value
     return mode if mode in ("public", "private", "restricted") else None
+
+
+_BAD_REQUEST_TYPES = {"illegal_argument_exception", "number_format_exception", "m_l_resource_not_found_exception"}
+_RETURNED_AS_IS = {"status_exception", "index_not_found_exception", "invalid_index_name_exception"}
+
+
+def wrap_rest_failure(error: OpenSearchError, general_message: str) -> OpenSearchError:
+    """``MLSearchHandler.wrapRestActionListener``: what the model and model-group actions send back on failure."""
+    root = error
+    while root.cause is not None:
+        root = root.cause
+    if error.type in _RETURNED_AS_IS:
+        return error
+    if root.type in _RETURNED_AS_IS:
+        return root
+    if error.type in _BAD_REQUEST_TYPES or error.type == "m_l_exception":
+        return OpenSearchError(error.reason, status=400 if error.type in _BAD_REQUEST_TYPES else 500,
+                               type="status_exception")
+    message = root.reason if root.type in _BAD_REQUEST_TYPES or root.type == "m_l_exception" else general_message
+    return OpenSearchError(message, status=500, type="status_exception")

@@ -13,7 +13,7 @@ from ..errors import OpenSearchError, illegal_argument, java_exception, ml_excep
 from . import fields
 from .context import MLContext
 from .ids import new_id, now_millis
-from .search import run_search
+from .search import SearchPhaseExecutionError, run_search
 from .store import MODEL_GROUP_INDEX, MODEL_INDEX
 from .validation import validate_fields
 
@@ -139,6 +139,12 @@ class ModelGroups:
             return fields.write_response(MODEL_GROUP_INDEX, deleted, "deleted", forced_refresh=True)
 
     def search(self, body: Any) -> dict[str, Any]:
+        try:
+            return self._search(body)
+        except SearchPhaseExecutionError as error:
+            raise fields.wrap_rest_failure(error, "Fail to search") from None
+
+    def _search(self, body: Any) -> dict[str, Any]:
         return run_search(
             MODEL_GROUP_INDEX,
             self.store.documents(MODEL_GROUP_INDEX),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..connectors.values import gson_json
+from ..connectors.values import gson_json, java_map
 from ..errors import OpenSearchError, illegal_argument, parse_exception
 from . import connector_input, fields
 
@@ -73,7 +73,7 @@ def parse_interface(body: dict[str, Any], key: str) -> dict[str, Any]:
         if name in interface:
             value = interface[name]
             out[name] = value if isinstance(value, str) else gson_json(value)
-    return out
+    return java_map(out)
 
 
 def check_remote_model_config(config: dict[str, Any]) -> None:

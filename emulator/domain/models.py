@@ -29,7 +29,7 @@ from .connectors import REMOTE_INFERENCE_DISABLED, Connectors
 from .context import MLContext
 from .ids import new_id, now_millis
 from .model_groups import ModelGroups, access_fields_given
-from .search import run_search
+from .search import SearchPhaseExecutionError, run_search
 from .store import CONNECTOR_INDEX, MODEL_GROUP_INDEX, MODEL_INDEX
 from .tasks import Tasks
 from .validation import validate_fields
@@ -229,6 +229,12 @@ class Models:
 
     def search(self, body: Any) -> dict[str, Any]:
         docs = [d for d in self.store.documents(MODEL_INDEX) if not d.source.get("is_hidden")]
+        try:
+            return self._search(docs, body)
+        except SearchPhaseExecutionError as error:
+            raise fields.wrap_rest_failure(error, "Fail to search model version") from None
+
+    def _search(self, docs: list[Any], body: Any) -> dict[str, Any]:
         return run_search(
             MODEL_INDEX, docs, body, index_exists=self.store.index_exists(MODEL_INDEX),
             force_fetch_source=True, plugin_wraps_query=True,

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from ..connectors.values import hashmap_order
 from ..errors import validation_failed
 
 _SAFE_PUNCTUATION = set(" .,!?():@-_/'\"\t\n\x0b\f\r")
@@ -28,27 +29,6 @@ def is_safe_text(value: str) -> bool:
             continue
         return False
     return True
-
-
-def java_string_hash(text: str) -> int:
-    """``String.hashCode`` over UTF-16 code units, as a signed 32-bit int."""
-    h = 0
-    for unit in text.encode("utf-16-be").hex(" ", 2).split():
-        h = (31 * h + int(unit, 16)) & 0xFFFFFFFF
-    return h - (1 << 32) if h >= 1 << 31 else h
-
-
-def hashmap_order(keys: list[str]) -> list[str]:
-    """The iteration order of a ``java.util.HashMap`` filled with ``keys`` in this order."""
-    capacity = 16
-    while len(keys) > capacity * 3 // 4:
-        capacity *= 2
-
-    def bucket(key: str) -> int:
-        h = java_string_hash(key) & 0xFFFFFFFF
-        return (h ^ (h >> 16)) & (capacity - 1)
-
-    return sorted(keys, key=bucket)  # sorted() is stable: insertion order within a bucket
 
 
 def _blank(value: str | None) -> bool:
