@@ -257,3 +257,16 @@ def test_shard_failures_of_model_search_are_wrapped_by_the_plugin(api: Api, seed
     status, body = api("POST", "/_plugins/_ml/connectors/_search", {"query": {"match_all": {}},
                                                                     "sort": [{"name": "asc"}]})
     assert (status, body["error"]["type"]) == (400, "search_phase_execution_exception")
+
+
+def test_remote_model_config_is_normalised_like_remote_model_config(api: Api, seed_model: dict[str, str]) -> None:
+    body = {"name": "emb", "function_name": "remote", "connector_id": seed_model["connector_id"], "model_config": {
+        "model_type": "text_embedding", "embedding_dimension": "3", "framework_type": "sentence_transformers",
+        "pooling_mode": "mean", "normalize_result": False, "unknown": 1, "additional_config": {"space_type": "l2"}}}
+    status, answer = api("POST", f"{M}/_register", body)
+    assert status == 200, answer
+    assert api("GET", f"{M}/{answer['model_id']}")[1]["model_config"] == {
+        "model_type": "text_embedding", "embedding_dimension": 3, "framework_type": "SENTENCE_TRANSFORMERS",
+        "pooling_mode": "MEAN", "additional_config": {"space_type": "l2"}}
+    body["model_config"] = {**body["model_config"], "framework_type": "tensorflow"}
+    assert api("POST", f"{M}/_register", body) == bad("Wrong framework type")

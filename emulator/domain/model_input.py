@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from ..connectors.values import gson_json, java_map
@@ -76,6 +77,53 @@ def parse_interface(body: dict[str, Any], key: str) -> dict[str, Any]:
     return java_map(out)
 
 
+FRAMEWORK_TYPES = ("HUGGINGFACE_TRANSFORMERS", "SENTENCE_TRANSFORMERS", "HUGGINGFACE_TRANSFORMERS_NEURON")
+POOLING_MODES = ("MEAN", "MEAN_SQRT_LEN", "MAX", "WEIGHTED_MEAN", "CLS", "LAST_TOKEN", "NONE")
+
+
+def parse_remote_model_config(raw: Any, container: Any, key: Any) -> dict[str, Any]:
+    """``RemoteModelConfig.parse``: known keys only, enums upper-cased, then the plugin's checks."""
+    config = fields.require_object(raw, "model_config", container, key)
+    values: dict[str, Any] = {}
+    for name, value in config.items():
+        if name in ("model_type", "all_config"):
+            values[name] = fields.text(config, name)
+        elif name in ("embedding_dimension", "model_max_length"):
+            values[name] = fields.integer(config, name)
+        elif name == "framework_type":
+            framework = (fields.text(config, name) or "").upper()
+            if framework not in FRAMEWORK_TYPES:
+                raise illegal_argument("Wrong framework type")
+            values[name] = framework
+        elif name == "pooling_mode":
+            pooling = (fields.text(config, name) or "").upper()
+            if pooling not in POOLING_MODES:
+                raise illegal_argument("Wrong pooling method")
+            values[name] = pooling
+        elif name == "normalize_result":
+            values[name] = fields.boolean(config, name)
+        elif name == "additional_config":
+            values[name] = fields.map_value(config, name)
+    order = ("model_type", "embedding_dimension", "framework_type", "all_config", "pooling_mode", "normalize_result",
+             "model_max_length", "additional_config")
+    out = {k: values[k] for k in order if values.get(k) is not None and (k != "normalize_result" or values[k])}
+    _check_duplicate_keys(out.get("all_config"), out.get("additional_config"))
+    check_remote_model_config(out)
+    return out
+
+
+def _check_duplicate_keys(all_config: str | None, additional: dict[str, Any] | None) -> None:
+    if all_config is None or not additional:
+        return
+    try:
+        parsed = json.loads(all_config)
+    except ValueError:
+        return
+    duplicates = [k for k in parsed if k in additional] if isinstance(parsed, dict) else []
+    if duplicates:
+        raise illegal_argument(f"Duplicate keys found in both all_config and additional_config: {', '.join(duplicates)}")
+
+
 def check_remote_model_config(config: dict[str, Any]) -> None:
     model_type = config.get("model_type")
     if not isinstance(model_type, str) or model_type.lower() != "text_embedding":
@@ -112,10 +160,11 @@ def parse_register(body: Any, *, version_at_least: Any) -> dict[str, Any]:
         elif key == "deploy_setting":
             parsed[key] = parse_deploy_setting(value, body, key)
         elif key == "model_config":
-            config = fields.obj(body, key)
-            if config is not None and seen_function and parsed["function_name"] == "REMOTE":
-                check_remote_model_config(config)
-            parsed[key] = config
+            # Which parser reads it depends on the function name read so far (TEXT_EMBEDDING by default).
+            if seen_function and parsed["function_name"] == "REMOTE":
+                parsed[key] = parse_remote_model_config(value, body, key)
+            else:
+                parsed[key] = fields.obj(body, key)
         elif key == "connector":
             parsed[key] = connector_input.parse_connector(value, mode="inline", version_at_least=version_at_least)
         elif key == "interface":
