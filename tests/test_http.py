@@ -67,11 +67,17 @@ def test_get_with_body_and_trailing_slash(ml_url: str, openai: object) -> None:
     assert predicted.status_code == 200
 
 
-def test_source_query_parameter_replaces_the_body(api: Api) -> None:
-    status, body = api("POST", "/_plugins/_ml/model_groups/_register", None,
-                       source=json.dumps({"name": "from-source"}), source_content_type="application/json")
-    assert status == 200
-    assert api("GET", f"/_plugins/_ml/model_groups/{body['model_group_id']}")[1]["name"] == "from-source"
+def test_source_query_parameter_replaces_the_body_of_searches(api: Api) -> None:
+    api("POST", "/_plugins/_ml/model_groups/_register", {"name": "from-source"})
+    query = json.dumps({"query": {"term": {"name.keyword": "from-source"}}})
+    status, body = api("GET", "/_plugins/_ml/model_groups/_search", None, source=query,
+                       source_content_type="application/json")
+    assert (status, body["hits"]["total"]["value"]) == (200, 1)
+    assert api("GET", "/_plugins/_ml/model_groups/_search", None, source=query) == (500, error(
+        "illegal_state_exception", "source and source_content_type parameters are required", 500))
+    status, body = api("POST", "/_plugins/_ml/model_groups/_register", None, source=json.dumps({"name": "x"}))
+    assert (status, body["error"]["reason"]) == (
+        400, "request [/_plugins/_ml/model_groups/_register] contains unrecognized parameter: [source]")
 
 
 def test_unrecognized_query_parameter_is_rejected(api: Api) -> None:

@@ -85,7 +85,7 @@ def parse_remote_model_config(raw: Any, container: Any, key: Any) -> dict[str, A
     """``RemoteModelConfig.parse``: known keys only, enums upper-cased, then the plugin's checks."""
     config = fields.require_object(raw, "model_config", container, key)
     values: dict[str, Any] = {}
-    for name, value in config.items():
+    for name in config:
         if name in ("model_type", "all_config"):
             values[name] = fields.text(config, name)
         elif name in ("embedding_dimension", "model_max_length"):
@@ -121,7 +121,8 @@ def _check_duplicate_keys(all_config: str | None, additional: dict[str, Any] | N
         return
     duplicates = [k for k in parsed if k in additional] if isinstance(parsed, dict) else []
     if duplicates:
-        raise illegal_argument(f"Duplicate keys found in both all_config and additional_config: {', '.join(duplicates)}")
+        listed = ", ".join(duplicates)
+        raise illegal_argument(f"Duplicate keys found in both all_config and additional_config: {listed}")
 
 
 def check_remote_model_config(config: dict[str, Any]) -> None:

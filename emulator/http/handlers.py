@@ -20,7 +20,7 @@ BASE = "/_plugins/_ml"
 
 def _search_body(request: ApiRequest) -> Any:
     """``contentOrSourceParamParser``: a search needs a body or the ``source`` parameter."""
-    body = request.json()
+    body = request.content_or_source()
     if body is None:
         raise parse_exception("request body or source parameter is required")
     return body

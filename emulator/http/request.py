@@ -37,22 +37,26 @@ class ApiRequest:
             return self.environ.get(key)
         return self.environ.get("HTTP_" + key)
 
-    @property
-    def has_body(self) -> bool:
-        return bool(self.raw_body.strip()) or "source" in self.params
-
     def body_text(self) -> str:
         """The JSON text the body was parsed from (the ``source`` parameter when there is no body)."""
-        if not self.raw_body.strip() and "source" in self.params:
+        if not self.raw_body and "source" in self.params:
             return self.params["source"]
         return self.raw_body.decode("utf-8", errors="replace")
+
+    def content_or_source(self) -> Any:
+        """``contentOrSourceParamParser``: the body, else the ``source`` parameter (with its content type)."""
+        if not self.raw_body and "source" in self.params:
+            if "source_content_type" not in self.params:
+                raise java_exception("illegal_state_exception",
+                                     "source and source_content_type parameters are required")
+            self._parsed = parse_json_body(self.params["source"].encode("utf-8"))
+            return self._parsed
+        return self.json()
 
     def json(self) -> Any:
         """The parsed JSON body, or None when there is none. Malformed JSON is OpenSearch's 400."""
         if self._parsed is _NO_BODY:
             raw = self.raw_body
-            if not raw.strip() and "source" in self.params:
-                raw = self.params["source"].encode("utf-8")
             self._parsed = parse_json_body(raw) if raw.strip() else None
             if self._parsed is None and raw.strip():
                 # A literal `null` body is content, and no ML parser accepts it.

@@ -16,7 +16,9 @@ from dataclasses import dataclass, field
 from . import handlers
 
 ML = "/_plugins/_ml"
-GLOBAL_PARAMS = frozenset({"pretty", "human", "error_trace", "filter_path", "source", "source_content_type"})
+GLOBAL_PARAMS = frozenset({"pretty", "human", "error_trace", "filter_path"})
+# Only handlers that read their body with contentOrSourceParamParser (the searches) take it from ?source=.
+SOURCE = frozenset({"source", "source_content_type"})
 HEALTH_PARAMS = frozenset({
     "level", "local", "master_timeout", "cluster_manager_timeout", "timeout", "wait_for_active_shards",
     "wait_for_nodes", "wait_for_events", "wait_for_no_relocating_shards", "wait_for_no_initializing_shards",
@@ -49,20 +51,20 @@ ROUTES: list[Route] = [
     Route(("GET",), "/_cluster/health/{index}", handlers.cluster_health, HEALTH_PARAMS),
     # model groups
     Route(("POST",), f"{ML}/model_groups/_register", handlers.register_model_group),
-    Route(("GET", "POST"), f"{ML}/model_groups/_search", handlers.search_model_groups),
+    Route(("GET", "POST"), f"{ML}/model_groups/_search", handlers.search_model_groups, SOURCE),
     Route(("GET",), f"{ML}/model_groups/{{model_group_id}}", handlers.get_model_group),
     Route(("PUT",), f"{ML}/model_groups/{{model_group_id}}", handlers.update_model_group),
     Route(("DELETE",), f"{ML}/model_groups/{{model_group_id}}", handlers.delete_model_group),
     # connectors
     Route(("POST",), f"{ML}/connectors/_create", handlers.create_connector),
-    Route(("GET", "POST"), f"{ML}/connectors/_search", handlers.search_connectors),
+    Route(("GET", "POST"), f"{ML}/connectors/_search", handlers.search_connectors, SOURCE),
     Route(("GET",), f"{ML}/connectors/{{connector_id}}", handlers.get_connector, CONTENT),
     Route(("PUT",), f"{ML}/connectors/{{connector_id}}", handlers.update_connector),
     Route(("DELETE",), f"{ML}/connectors/{{connector_id}}", handlers.delete_connector),
     # models
     Route(("POST",), f"{ML}/models/_register", handlers.register_model, frozenset({"deploy"})),
     Route(("POST",), f"{ML}/models/_upload", handlers.register_model, frozenset({"deploy"})),
-    Route(("GET", "POST"), f"{ML}/models/_search", handlers.search_models),
+    Route(("GET", "POST"), f"{ML}/models/_search", handlers.search_models, SOURCE),
     Route(("POST",), f"{ML}/models/_undeploy", handlers.undeploy_model),
     Route(("POST",), f"{ML}/models/_unload", handlers.undeploy_model),
     Route(("GET",), f"{ML}/models/{{model_id}}", handlers.get_model, CONTENT),
@@ -75,7 +77,7 @@ ROUTES: list[Route] = [
     Route(("POST",), f"{ML}/models/{{model_id}}/_predict", handlers.predict),
     Route(("POST",), f"{ML}/_predict/{{algorithm}}/{{model_id}}", handlers.predict),
     # tasks
-    Route(("GET", "POST"), f"{ML}/tasks/_search", handlers.search_tasks),
+    Route(("GET", "POST"), f"{ML}/tasks/_search", handlers.search_tasks, SOURCE),
     Route(("GET",), f"{ML}/tasks/{{task_id}}", handlers.get_task),
     Route(("DELETE",), f"{ML}/tasks/{{task_id}}", handlers.delete_task),
 ]
