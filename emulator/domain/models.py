@@ -100,21 +100,11 @@ class Models:
         with self._deployed_lock:
             return self._deployed.get(model_id)
 
-    def _lookup(self, model_id: str) -> dict[str, Any]:
+    def lookup(self, model_id: str) -> dict[str, Any]:
         """``MLModelManager.getModel``: missing doc 404, missing index a leaked SDK 500."""
         if not self.store.index_exists(MODEL_INDEX):
             raise status_exception(
                 f"Failed to get data object from index {MODEL_INDEX}", 500, cause=index_not_found(MODEL_INDEX)
-            )
-        doc = self.store.get(MODEL_INDEX, model_id)
-        if doc is None:
-            raise status_exception("Failed to find model", 404)
-        return doc.source
-
-    def lookup_for_predict(self, model_id: str) -> dict[str, Any]:
-        if not self.store.index_exists(MODEL_INDEX):
-            raise status_exception(
-                f"Failed to get data object from index {MODEL_INDEX}", 404, cause=index_not_found(MODEL_INDEX)
             )
         doc = self.store.get(MODEL_INDEX, model_id)
         if doc is None:
@@ -364,7 +354,7 @@ class Models:
             body = fields.require_object(body, "deploy model")
             node_ids = fields.string_list(body, "node_ids")
         with self.store.lock:
-            source = self._lookup(model_id)
+            source = self.lookup(model_id)
             if node_ids and not self.ctx.settings.get_bool("allow_custom_deployment_plan"):
                 raise illegal_argument("Don't allow custom deployment plan")
             if not self.ctx.remote_inference_enabled():
@@ -441,7 +431,7 @@ class Models:
         stats: dict[str, str] = {}
         with self.store.lock:
             if len(model_ids) == 1:
-                self._lookup(model_ids[0])
+                self.lookup(model_ids[0])
             undeployed = []
             for mid in model_ids:
                 with self._deployed_lock:

@@ -35,7 +35,11 @@ class Predictions:
         if cached is not None:
             request = self._parse(body, algorithm)
         else:
-            source = self.models.lookup_for_predict(model_id)
+            try:
+                source = self.models.lookup(model_id)
+            except OpenSearchError as error:
+                # RestMLPredictionAction answers every failed model lookup with 404.
+                raise error.with_status(404) from None
             try:
                 request = self._parse(body, algorithm)
             except OpenSearchError as error:

@@ -34,7 +34,6 @@ from __future__ import annotations
 import calendar
 import copy
 import datetime as _dt
-import decimal
 import functools
 import json
 import math
@@ -45,6 +44,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..connectors.values import java_double
 from ..errors import OpenSearchError, illegal_argument, parse_exception
 from .store import Document
 
@@ -237,24 +237,8 @@ def _java_text(value: Any) -> str:
     if isinstance(value, int):
         return str(value)
     if isinstance(value, float):
-        return _java_double_text(value)
+        return java_double(value)
     return str(value)
-
-
-def _java_double_text(value: float) -> str:
-    """``Double.toString``: plain between 1e-3 and 1e7, else ``d.dddE<exp>``; shortest round-trip digits."""
-    if math.isnan(value):
-        return "NaN"
-    if math.isinf(value):
-        return "Infinity" if value > 0 else "-Infinity"
-    if value == 0:
-        return "-0.0" if math.copysign(1.0, value) < 0 else "0.0"
-    if 1e-3 <= abs(value) < 1e7:
-        return repr(value)
-    shortest = decimal.Decimal(repr(abs(value)))
-    digits = "".join(str(d) for d in shortest.as_tuple().digits).rstrip("0") or "0"
-    sign = "-" if value < 0 else ""
-    return f"{sign}{digits[0]}.{digits[1:] or '0'}E{shortest.adjusted()}"
 
 
 def _f32(value: float) -> float:

@@ -40,10 +40,12 @@ def _parse_bool(key: str, raw: str) -> str:
     return raw
 
 
-def _int_parser(minimum: int | None = None, maximum: int | None = None) -> Callable[[str, str], str]:
+def _number_parser(convert: Callable[[str], float], minimum: float | None,
+                   maximum: float | None) -> Callable[[str, str], str]:
+    """``Setting.intSetting``/``floatSetting`` parsing with their range messages."""
     def parse(key: str, raw: str) -> str:
         try:
-            value = int(raw)
+            value = convert(raw)
         except ValueError:
             raise illegal_argument(f"Failed to parse value [{raw}] for setting [{key}]") from None
         if minimum is not None and value < minimum:
@@ -53,21 +55,14 @@ def _int_parser(minimum: int | None = None, maximum: int | None = None) -> Calla
         return raw
 
     return parse
+
+
+def _int_parser(minimum: int | None = None, maximum: int | None = None) -> Callable[[str, str], str]:
+    return _number_parser(int, minimum, maximum)
 
 
 def _float_parser(minimum: float | None = None, maximum: float | None = None) -> Callable[[str, str], str]:
-    def parse(key: str, raw: str) -> str:
-        try:
-            value = float(raw)
-        except ValueError:
-            raise illegal_argument(f"Failed to parse value [{raw}] for setting [{key}]") from None
-        if minimum is not None and value < minimum:
-            raise illegal_argument(f"Failed to parse value [{raw}] for setting [{key}] must be >= {minimum}")
-        if maximum is not None and value > maximum:
-            raise illegal_argument(f"Failed to parse value [{raw}] for setting [{key}] must be <= {maximum}")
-        return raw
-
-    return parse
+    return _number_parser(float, minimum, maximum)
 
 
 def _any_string(key: str, raw: str) -> str:
