@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import math
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any
 
 
@@ -47,16 +48,26 @@ def _shortest_digits(magnitude: float) -> tuple[str, int]:
     return stripped or "0", exponent
 
 
+@lru_cache(maxsize=4096)
 def java_string_hash(text: str) -> int:
     """``String.hashCode`` over UTF-16 code units, as a signed 32-bit int."""
+    units = [ord(c) for c in text] if text.isascii() or max(text) <= "\uffff" else [
+        int.from_bytes(pair, "big") for pair in _utf16_units(text)]
     h = 0
-    for unit in text.encode("utf-16-be").hex(" ", 2).split():
-        h = (31 * h + int(unit, 16)) & 0xFFFFFFFF
+    for unit in units:
+        h = (31 * h + unit) & 0xFFFFFFFF
     return h - (1 << 32) if h >= 1 << 31 else h
+
+
+def _utf16_units(text: str) -> list[bytes]:
+    raw = text.encode("utf-16-be")
+    return [raw[i : i + 2] for i in range(0, len(raw), 2)]
 
 
 def hashmap_order(keys: list[str]) -> list[str]:
     """The iteration order of a ``java.util.HashMap`` filled with ``keys`` in this order."""
+    if len(keys) < 2:
+        return list(keys)
     capacity = 16
     while len(keys) > capacity * 3 // 4:
         capacity *= 2
