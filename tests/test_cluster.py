@@ -81,28 +81,32 @@ def test_unknown_setting_is_rejected_and_nothing_changes(api: Api) -> None:
     assert body["error"]["reason"] == "transient setting [foo.bar], not recognized"
 
 
-def test_bad_boolean_value_is_rejected(api: Api) -> None:
-    status, body = api("PUT", "/_cluster/settings", {"persistent": {ML + "only_run_on_ml_node": "maybe"}})
-    assert status == 400
-    assert body == {
-        "error": {
-            "root_cause": [{"type": "illegal_argument_exception",
-                            "reason": "illegal value can't update [plugins.ml_commons.only_run_on_ml_node] from "
-                                      "[true] to [maybe]"}],
-            "type": "illegal_argument_exception",
-            "reason": "illegal value can't update [plugins.ml_commons.only_run_on_ml_node] from [true] to [maybe]",
-            "caused_by": {"type": "illegal_argument_exception",
-                          "reason": "Failed to parse value [maybe] as only [true] or [false] are allowed."},
-        },
-        "status": 400,
-    }
+def test_bad_values_are_answered_with_the_settings_own_error(api: Api) -> None:
+    assert api("PUT", "/_cluster/settings", {"persistent": {ML + "only_run_on_ml_node": "maybe"}}) == (400, error(
+        "illegal_argument_exception", "Failed to parse value [maybe] as only [true] or [false] are allowed.", 400))
+    assert api("PUT", "/_cluster/settings", {"persistent": {ML + "max_register_model_tasks_per_node": 11}}) == (
+        400, error("illegal_argument_exception", "Failed to parse value [11] for setting "
+                   "[plugins.ml_commons.max_register_model_tasks_per_node] must be <= 10", 400))
 
 
-def test_out_of_range_integer_is_rejected(api: Api) -> None:
-    status, body = api("PUT", "/_cluster/settings", {"persistent": {ML + "max_register_model_tasks_per_node": 11}})
+def test_non_numeric_integer_carries_the_number_format_cause(api: Api) -> None:
+    status, body = api("PUT", "/_cluster/settings", {"persistent": {ML + "max_model_on_node": "many"}})
     assert status == 400
-    assert body["error"]["caused_by"]["reason"] == (
-        "Failed to parse value [11] for setting [plugins.ml_commons.max_register_model_tasks_per_node] must be <= 10")
+    assert body["error"]["reason"] == "Failed to parse value [many] for setting [plugins.ml_commons.max_model_on_node]"
+    assert body["error"]["caused_by"] == {"type": "number_format_exception", "reason": 'For input string: "many"'}
+
+
+def test_wildcard_null_resets_matching_settings(api: Api) -> None:
+    api("PUT", "/_cluster/settings", {"persistent": {ML + "only_run_on_ml_node": False,
+                                                     ML + "allow_custom_deployment_plan": True}})
+    assert api("PUT", "/_cluster/settings", {"persistent": {"plugins.ml_commons.*": None}})[0] == 200
+    assert api("GET", "/_cluster/settings") == (200, {"persistent": {}, "transient": {}})
+
+
+def test_settings_body_rules(api: Api) -> None:
+    assert api("PUT", "/_cluster/settings") == (400, error("parse_exception", "request body is required", 400))
+    assert api("PUT", "/_cluster/settings", {"persistant": {ML + "only_run_on_ml_node": False}}) == (400, error(
+        "action_request_validation_exception", "Validation Failed: 1: no settings to update;", 400))
 
 
 def test_static_and_final_settings_are_not_updateable(api: Api) -> None:
@@ -125,7 +129,7 @@ def test_trusted_regex_validator_rejects_redos_long_and_invalid_patterns(api: Ap
     ]:
         status, body = api("PUT", "/_cluster/settings", {"persistent": {key: [regex]}})
         assert status == 400
-        assert body["error"]["caused_by"]["reason"] == reason
+        assert body["error"]["reason"] == reason
 
 
 def test_no_settings_to_update_is_a_validation_error(api: Api) -> None:
@@ -154,3 +158,20 @@ def test_cluster_health_is_green_single_node(api: Api, ml_emulator: Any) -> None
     assert body["number_of_nodes"] == 1
     assert body["cluster_name"] == ml_emulator.node.cluster_name
     assert api("GET", "/_cluster/health", wait_for_status="yellow", timeout="30s")[0] == 200
+
+
+def test_health_parameters_and_missing_indices(api: Api) -> None:
+    assert api("GET", "/_cluster/health", wait_for_status="purple") == (400, error(
+        "illegal_argument_exception", "No enum constant org.opensearch.cluster.health.ClusterHealthStatus.PURPLE", 400))
+    assert api("GET", "/_cluster/health", master_timeout="soon") == (400, error(
+        "parse_exception",
+        "failed to parse setting [master_timeout] with value [soon] as a time value: unit is missing or unrecognized",
+        400))
+    status, body = api("GET", "/_cluster/health/no-such-index")
+    assert (status, body["status"], body["timed_out"]) == (408, "red", True)
+
+
+def test_only_one_cluster_manager_timeout(api: Api) -> None:
+    assert api("GET", "/_cluster/settings", master_timeout="1s", cluster_manager_timeout="1s") == (400, error(
+        "parse_exception",
+        "Please only use one of the request parameters [cluster_manager_timeout, master_timeout].", 400))

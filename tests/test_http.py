@@ -91,7 +91,13 @@ def test_unrecognized_query_parameter_is_rejected(api: Api) -> None:
 
 def test_body_without_a_supported_content_type_is_406(ml_url: str) -> None:
     missing = requests.post(f"{ml_url}/_plugins/_ml/model_groups/_register", data=b'{"name": "g"}')
-    assert (missing.status_code, missing.json()) == (406, {"error": "Content-Type header is missing", "status": 406})
+    assert (missing.status_code, missing.json()) == (406, {"error": "Content-Type header [] is not supported",
+                                                           "status": 406})
+    unknown_path = requests.post(f"{ml_url}/_plugins/_ml/nothing", data=b"{}")
+    assert unknown_path.status_code == 400  # routing is checked before the content type
+    malformed = requests.get(f"{ml_url}/", headers={"Content-Type": "json"})
+    assert malformed.status_code == 400
+    assert malformed.json()["error"]["type"] == "content_type_header_exception"
     form = requests.post(f"{ml_url}/_plugins/_ml/model_groups/_register", data={"name": "g"})
     assert (form.status_code, form.json()) == (406, {
         "error": "Content-Type header [application/x-www-form-urlencoded] is not supported", "status": 406})
@@ -111,9 +117,29 @@ def test_filter_path_and_pretty(api: Api, ml_url: str) -> None:
     assert pretty.startswith("{\n  ")
 
 
-def test_head_returns_no_body(ml_url: str) -> None:
+def test_head_returns_no_body_but_the_length_of_one(ml_url: str) -> None:
     response = requests.head(ml_url)
     assert response.status_code == 200 and response.content == b""
+    assert int(response.headers["Content-Length"]) == len(requests.get(ml_url).content)
+
+
+def test_head_is_not_a_get_on_other_routes(ml_url: str) -> None:
+    response = requests.head(f"{ml_url}/_cluster/health")
+    assert (response.status_code, response.headers["Allow"]) == (405, "GET")
+
+
+def test_options_lists_the_methods_of_a_path(ml_url: str) -> None:
+    response = requests.options(f"{ml_url}/_plugins/_ml/tasks/abc")
+    assert (response.status_code, response.content, response.headers["Allow"]) == (200, b"", "GET,DELETE")
+    assert "Allow" not in requests.options(f"{ml_url}/nothing/here").headers
+
+
+def test_root_is_pretty_by_default_and_flags_must_be_booleans(ml_url: str, api: Api) -> None:
+    assert requests.get(ml_url).text.startswith('{\n  "name" : ')
+    assert requests.get(f"{ml_url}/?pretty=false").text.startswith('{"name":')
+    assert api("GET", "/_cluster/health", None, pretty="1") == (400, error(
+        "illegal_argument_exception", "Failed to parse value [1] as only [true] or [false] are allowed.", 400))
+    assert api("GET", "/_cluster/health", None, format="json")[0] == 200
 
 
 def test_keep_alive_reuses_the_connection(ml_url: str) -> None:

@@ -9,8 +9,8 @@ from .ids import new_node_id
 DEFAULT_VERSION = "3.8.0"
 
 # Lucene versions shipped with OpenSearch releases, for the `/` response.
-_LUCENE = {"2": "9.12.1", "3.0": "10.1.0", "3.1": "10.2.1", "3.2": "10.2.2", "3.3": "10.3.1"}
-# Later 3.x releases report the newest Lucene this table knows.
+_LUCENE = {"2": "9.12.1", "3.0": "10.1.0", "3.1": "10.2.1", "3.2": "10.2.2", "3.3": "10.3.1", "3.4": "10.3.2",
+           "3.5": "10.3.2", "3.8": "10.5.0"}
 
 
 @dataclass
@@ -38,5 +38,10 @@ class Node:
 
     @property
     def lucene_version(self) -> str:
-        major_minor = ".".join(self.version.split(".")[:2])
-        return _LUCENE.get(major_minor) or _LUCENE.get(self.version.split(".")[0], "10.3.1")
+        """The Lucene version the release reports; unknown releases take the nearest earlier known one."""
+        known = sorted((tuple(int(p) for p in k.split(".")), v) for k, v in _LUCENE.items())
+        answer = known[0][1]
+        for release, lucene in known:
+            if release <= self.version_tuple[: len(release)]:
+                answer = lucene
+        return answer

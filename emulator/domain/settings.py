@@ -8,13 +8,14 @@ Values are kept as OpenSearch keeps them: strings, or lists of strings.
 
 from __future__ import annotations
 
+import fnmatch
 import re
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from ..errors import OpenSearchError, illegal_argument
+from ..errors import OpenSearchError, illegal_argument, java_exception
 
 PREFIX = "plugins.ml_commons."
 
@@ -47,7 +48,9 @@ def _number_parser(convert: Callable[[str], float], minimum: float | None,
         try:
             value = convert(raw)
         except ValueError:
-            raise illegal_argument(f"Failed to parse value [{raw}] for setting [{key}]") from None
+            error = illegal_argument(f"Failed to parse value [{raw}] for setting [{key}]")
+            error.cause = java_exception("number_format_exception", f'For input string: "{raw}"', status=400)
+            raise error from None
         if minimum is not None and value < minimum:
             raise illegal_argument(f"Failed to parse value [{raw}] for setting [{key}] must be >= {minimum}")
         if maximum is not None and value > maximum:
@@ -76,9 +79,10 @@ def _byte_size(key: str, raw: str) -> str:
     match = _BYTE_SIZE.match(raw)
     if raw.strip() in ("-1", "0") or (match and match.group(3)):
         return raw
-    raise illegal_argument(
-        f"failed to parse setting [{key}] with value [{raw}] as a size in bytes: unit is missing or unrecognized"
-    )
+    reason = f"failed to parse setting [{key}] with value [{raw}] as a size in bytes: unit is missing or unrecognized"
+    error = illegal_argument(reason)
+    error.cause = OpenSearchError(reason, status=400, type="parse_exception")
+    raise error
 
 
 def _choice(*allowed: str) -> Callable[[str, str], str]:
@@ -104,8 +108,11 @@ def validate_connector_regex(regex: str) -> None:
         raise illegal_argument(f"Regex pattern too long (max 256 chars): {regex}")
     try:
         re.compile(regex)
-    except re.error:
-        raise illegal_argument(f"Invalid regex pattern: {regex}") from None
+    except re.error as problem:
+        error = illegal_argument(f"Invalid regex pattern: {regex}")
+        error.cause = java_exception("pattern_syntax_exception", f"{problem.msg} near index {problem.pos}\n{regex}",
+                                     status=400)
+        raise error from None
 
 
 @dataclass(frozen=True)
@@ -333,11 +340,16 @@ class ClusterSettings:
         with self._lock:
             staged: list[tuple[dict[str, Any], str, str | list[str] | None]] = []
             echoes: tuple[dict[str, Any], dict[str, Any]] = ({}, {})
+            # OpenSearch validates the transient block first, each in sorted key order.
             for scope, layer, echo, body in (
-                ("persistent", self.persistent, echoes[0], persistent),
                 ("transient", self.transient, echoes[1], transient),
+                ("persistent", self.persistent, echoes[0], persistent),
             ):
-                for key, raw in flatten(body).items():
+                for key, raw in sorted(flatten(body).items()):
+                    if key.endswith("*") and raw is None:
+                        # A wildcard null resets every explicitly set key it matches.
+                        staged.extend((layer, k, None) for k in list(layer) if fnmatch.fnmatchcase(k, key))
+                        continue
                     staged.append((layer, key, self._stage(scope, key, raw, echo)))
             for layer, key, value in staged:
                 if value is None:
@@ -354,15 +366,8 @@ class ClusterSettings:
             raise illegal_argument(f"{scope} setting [{key}], not dynamically updateable")
         if raw is None:
             return None
-        value = render_value(raw)
-        try:
-            validated = self._validated(definition, value)
-        except OpenSearchError as error:
-            update_error = illegal_argument(
-                f"illegal value can't update [{key}] from [{_display(self.get(key))}] to [{_display(value)}]"
-            )
-            update_error.cause = error
-            raise update_error from None
+        # Setting.get and its validator run before any update consumer, so their error is the answer.
+        validated = self._validated(definition, render_value(raw))
         echo[key] = validated
         return validated
 

@@ -11,7 +11,7 @@ from ..errors import LocatedError, OpenSearchError, RawHttpError, illegal_argume
 from . import render
 from .locate import find_path, line_and_column
 from .request import ApiRequest, from_environ
-from .routes import GLOBAL_PARAMS, ROUTES, MethodNotAllowed, Route, Router
+from .routes import FLAG_PARAMS, GLOBAL_PARAMS, ROUTES, MethodNotAllowed, Route, Router
 
 log = logging.getLogger("emulator")
 
@@ -31,10 +31,16 @@ class EmulatorApp:
         """Serve one request; returns (status, headers, body bytes)."""
         request: ApiRequest | None = None
         extra_headers: list[tuple[str, str]] = []
+        route: Route | None = None
         try:
             request = from_environ(environ)
-            check_content_type(request)
+            check_flag_params(request)
+            if request.method == "OPTIONS":
+                allowed = self._router.allowed_methods(request.path)
+                headers = [("content-type", "text/plain; charset=UTF-8"), ("content-length", "0")]
+                return 200, headers + ([("Allow", ",".join(allowed))] if allowed else []), b""
             route = self._route(request)
+            check_content_type(request)
             self._check_params(request, route)
             status, body = route.handler(self._backend(), request)
         except RawHttpError as error:
@@ -61,7 +67,10 @@ class EmulatorApp:
         else:
             if request is not None and "filter_path" in request.params and 200 <= status < 300:
                 body = render.filter_path(body, request.params["filter_path"])
-            pretty = request is not None and request.params.get("pretty") in ("", "true")
+            if request is not None and "pretty" in request.params:
+                pretty = request.params["pretty"] in ("", "true")
+            else:
+                pretty = route is not None and route.pretty_by_default and 200 <= status < 300
             payload = render.to_json(body, pretty=pretty)
         headers.append(("content-length", str(len(payload))))
         if environ.get("REQUEST_METHOD", "").upper() == "HEAD":
@@ -95,7 +104,24 @@ class EmulatorApp:
 
 
 _SUPPORTED_MEDIA_TYPES = {"application/json", "application/x-ndjson", "application/smile", "application/yaml",
-                          "application/cbor", "application/vnd.opensearch+json", "application/vnd.elasticsearch+json"}
+                          "application/cbor", "application/vnd.opensearch+json", "application/vnd.opensearch+smile",
+                          "application/vnd.opensearch+yaml", "application/vnd.opensearch+cbor"}
+
+
+def check_content_type(request: ApiRequest) -> None:
+    """What ``RestController.dispatchRequest`` checks once a handler is found."""
+    header = request.header("Content-Type")
+    if header is not None:
+        media_type = header.split(";")[0].strip().lower()
+        if media_type.count("/") != 1 or not all(media_type.split("/")):
+            cause = OpenSearchError(f"invalid Content-Type header [{header}]", status=400,
+                                    type="illegal_argument_exception", is_opensearch_exception=False)
+            raise OpenSearchError(f"java.lang.IllegalArgumentException: invalid Content-Type header [{header}]",
+                                  status=400, type="content_type_header_exception", cause=cause)
+    if not request.raw_body:
+        return
+    if header is None or header.split(";")[0].strip().lower() not in _SUPPORTED_MEDIA_TYPES:
+        raise RawHttpError(406, {"error": f"Content-Type header [{header or ''}] is not supported", "status": 406})
 
 
 def _locate(error: LocatedError, request: ApiRequest) -> None:
@@ -110,21 +136,18 @@ def _locate(error: LocatedError, request: ApiRequest) -> None:
     error.locate(line, column)
 
 
-def check_content_type(request: ApiRequest) -> None:
-    """A body needs a Content-Type OpenSearch can parse, checked before any routing."""
-    if not request.raw_body:
-        return
-    header = request.header("Content-Type")
-    if header is None:
-        raise RawHttpError(406, {"error": "Content-Type header is missing", "status": 406})
-    if header.split(";")[0].strip().lower() not in _SUPPORTED_MEDIA_TYPES:
-        raise RawHttpError(406, {"error": f"Content-Type header [{header}] is not supported", "status": 406})
+def check_flag_params(request: ApiRequest) -> None:
+    """``pretty``, ``human`` and ``error_trace`` are parsed as booleans before anything else."""
+    for name in FLAG_PARAMS:
+        value = request.params.get(name)
+        if value is not None and value not in ("", "true", "false"):
+            raise illegal_argument(f"Failed to parse value [{value}] as only [true] or [false] are allowed.")
 
 
 def unrecognized_message(path: str, invalid: list[str], candidates: frozenset[str]) -> str:
     """``BaseRestHandler.unrecognized``: the message, with "did you mean" suggestions by edit distance."""
     parts = []
-    for name in invalid:
+    for name in sorted(invalid):
         scored = [(_similarity(name, c), c) for c in candidates]
         keys = [c for score, c in sorted((s for s in scored if s[0] > 0.5), key=lambda s: (-s[0], s[1]))]
         text = f"[{name}]"

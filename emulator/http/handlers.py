@@ -6,6 +6,7 @@ lives here: validation and state belong to the domain.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from ..domain.backend import MLBackend
@@ -61,12 +62,27 @@ def root(backend: MLBackend, request: ApiRequest) -> Answer:
         },
         "tagline": "The OpenSearch Project: https://opensearch.org/",
     }
-    if request.method == "HEAD":
-        return 200, None
-    return 200, body
+    return 200, body  # HEAD: the app sends the headers of this body and no content
+
+
+_TIME_VALUE = re.compile(r"^-?\d+(\.\d+)?(nanos|micros|ms|s|m|h|d)$")
+
+
+def _timeouts(request: ApiRequest) -> None:
+    """Time-valued parameters, and the rule that only one of the two cluster-manager timeouts is given."""
+    if "master_timeout" in request.params and "cluster_manager_timeout" in request.params:
+        raise parse_exception(
+            "Please only use one of the request parameters [cluster_manager_timeout, master_timeout]."
+        )
+    for name in ("timeout", "master_timeout", "cluster_manager_timeout"):
+        value = request.params.get(name)
+        if value is not None and value not in ("-1", "0") and not _TIME_VALUE.match(value.strip().lower()):
+            raise parse_exception(f"failed to parse setting [{name}] with value [{value}] as a time value: "
+                                  "unit is missing or unrecognized")
 
 
 def get_cluster_settings(backend: MLBackend, request: ApiRequest) -> Answer:
+    _timeouts(request)
     flat = _bool_param(request, "flat_settings")
     persistent, transient = backend.settings.explicit()
     shape = (lambda d: dict(sorted(d.items()))) if flat else nest
@@ -77,13 +93,12 @@ def get_cluster_settings(backend: MLBackend, request: ApiRequest) -> Answer:
 
 
 def put_cluster_settings(backend: MLBackend, request: ApiRequest) -> Answer:
+    _timeouts(request)
     body = request.json()
     if body is None:
-        raise validation_failed(["no settings to update"])
+        raise parse_exception("request body is required")
     body = require_object(body, "cluster settings")
-    for key in body:
-        if key not in ("persistent", "transient"):
-            raise illegal_argument(f"[cluster_update_settings_request] unknown field [{key}]")
+    # Only these two keys are read; anything else in the body is ignored.
     persistent = body.get("persistent") or {}
     transient = body.get("transient") or {}
     for name, value in (("persistent", persistent), ("transient", transient)):
@@ -97,12 +112,28 @@ def put_cluster_settings(backend: MLBackend, request: ApiRequest) -> Answer:
     return 200, {"acknowledged": True, "persistent": shape(set_persistent), "transient": shape(set_transient)}
 
 
+_HEALTH = ("green", "yellow", "red")
+
+
 def cluster_health(backend: MLBackend, request: ApiRequest) -> Answer:
-    indices = backend.store.index_count()
-    return 200, {
+    _timeouts(request)
+    wanted = request.params.get("wait_for_status")
+    if wanted is not None and wanted.lower() not in _HEALTH:
+        raise illegal_argument(f"No enum constant org.opensearch.cluster.health.ClusterHealthStatus.{wanted.upper()}")
+    names = [n for n in request.path_params.get("index", "").split(",") if n]
+    if names:
+        missing = [n for n in names if not backend.store.index_exists(n)]
+        indices = len(names) - len(missing)
+    else:
+        missing = []
+        indices = backend.store.index_count()
+    # A missing index keeps a real node red until the request's timeout (30s by default) ends with 408;
+    # the emulator answers that outcome at once.
+    status = "red" if missing else "green"
+    return 408 if missing else 200, {
         "cluster_name": backend.node.cluster_name,
-        "status": "green",
-        "timed_out": False,
+        "status": status,
+        "timed_out": bool(missing),
         "number_of_nodes": 1,
         "number_of_data_nodes": 1,
         "discovered_master": True,

@@ -16,7 +16,9 @@ from dataclasses import dataclass, field
 from . import handlers
 
 ML = "/_plugins/_ml"
-GLOBAL_PARAMS = frozenset({"pretty", "human", "error_trace", "filter_path"})
+# Read by every REST channel; their values are checked before routing.
+GLOBAL_PARAMS = frozenset({"pretty", "human", "error_trace", "filter_path", "format"})
+FLAG_PARAMS = ("pretty", "human", "error_trace")
 # Only handlers that read their body with contentOrSourceParamParser (the searches) take it from ?source=.
 SOURCE = frozenset({"source", "source_content_type"})
 HEALTH_PARAMS = frozenset({
@@ -24,8 +26,11 @@ HEALTH_PARAMS = frozenset({
     "wait_for_nodes", "wait_for_events", "wait_for_no_relocating_shards", "wait_for_no_initializing_shards",
     "wait_for_status", "awareness_attribute", "expand_wildcards",
 })
-SETTINGS_PARAMS = frozenset({
-    "flat_settings", "include_defaults", "master_timeout", "cluster_manager_timeout", "timeout",
+GET_SETTINGS_PARAMS = frozenset({
+    "flat_settings", "include_defaults", "local", "master_timeout", "cluster_manager_timeout", "settings_filter",
+})
+PUT_SETTINGS_PARAMS = frozenset({
+    "flat_settings", "master_timeout", "cluster_manager_timeout", "timeout", "settings_filter",
 })
 CONTENT = frozenset({"return_content"})
 METHOD_ORDER = ("GET", "POST", "PUT", "DELETE", "OPTIONS", "HEAD", "PATCH", "TRACE", "CONNECT")
@@ -37,6 +42,7 @@ class Route:
     path: str
     handler: Callable[..., tuple[int, object]]
     params: frozenset[str] = frozenset()
+    pretty_by_default: bool = False
     segments: tuple[str, ...] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -44,9 +50,9 @@ class Route:
 
 
 ROUTES: list[Route] = [
-    Route(("GET", "HEAD"), "/", handlers.root),
-    Route(("GET",), "/_cluster/settings", handlers.get_cluster_settings, SETTINGS_PARAMS),
-    Route(("PUT",), "/_cluster/settings", handlers.put_cluster_settings, SETTINGS_PARAMS),
+    Route(("GET", "HEAD"), "/", handlers.root, pretty_by_default=True),
+    Route(("GET",), "/_cluster/settings", handlers.get_cluster_settings, GET_SETTINGS_PARAMS),
+    Route(("PUT",), "/_cluster/settings", handlers.put_cluster_settings, PUT_SETTINGS_PARAMS),
     Route(("GET",), "/_cluster/health", handlers.cluster_health, HEALTH_PARAMS),
     Route(("GET",), "/_cluster/health/{index}", handlers.cluster_health, HEALTH_PARAMS),
     # model groups
@@ -128,13 +134,21 @@ class Router:
         segments = [s for s in path.split("/") if s]
         allowed: set[str] = set()
         for node, args in _walk(self._root, segments, 0, {}):
-            route = node.routes.get(method) or (node.routes.get("GET") if method == "HEAD" else None)
+            route = node.routes.get(method)
             if route is not None:
                 return route, args
             allowed.update(node.routes)
         if allowed:
             raise MethodNotAllowed([m for m in METHOD_ORDER if m in allowed])
         return None
+
+    def allowed_methods(self, path: str) -> list[str]:
+        """Every method some route serves at ``path`` (what OPTIONS answers)."""
+        segments = [s for s in path.split("/") if s]
+        methods: set[str] = set()
+        for node, _ in _walk(self._root, segments, 0, {}):
+            methods.update(node.routes)
+        return [m for m in METHOD_ORDER if m in methods]
 
 
 def _walk(node: _Node, segments: list[str], depth: int, args: dict[str, str]) -> Iterator[tuple[_Node, dict[str, str]]]:
