@@ -170,7 +170,7 @@ def test_malformed_json_changes_nothing() -> None:
             CLIENT.transport.perform_request(method, fill(path, ids), body='{"name": "x",')
         except TransportError as error:
             assert error.status_code == 400
-            assert error.info["error"]["type"] == "json_parse_exception"
+            assert error.info["error"]["type"] == "unexpected_end_of_input_exception"
         else:
             raise AssertionError(f"{method} {path} accepted malformed JSON")
         assert snapshot() == before

@@ -34,13 +34,17 @@ def test_responses_are_json_with_charset(ml_url: str) -> None:
 
 
 def test_malformed_json_is_a_parse_error(ml_url: str) -> None:
-    response = requests.post(f"{ml_url}/_plugins/_ml/model_groups/_register", data=b'{"name": ',
+    response = requests.post(f"{ml_url}/_plugins/_ml/model_groups/_register", data=b'{"name":}',
                              headers={"Content-Type": "application/json"})
-    assert response.status_code == 400
-    body = response.json()
-    assert body["status"] == 400
-    assert body["error"]["type"] == "json_parse_exception"
-    assert body["error"]["root_cause"][0]["type"] == "json_parse_exception"
+    reason = ("Unexpected character ('}' (code 125)): expected a value\n at [Source: REDACTED "
+              "(`StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION` disabled); byte offset: #8]")
+    assert (response.status_code, response.json()) == (400, {
+        "error": {"root_cause": [{"type": "json_parse_exception", "reason": reason}], "type": "json_parse_exception",
+                  "reason": reason, "caused_by": {"type": "stream_read_exception", "reason": reason}},
+        "status": 400})
+    truncated = requests.post(f"{ml_url}/_plugins/_ml/model_groups/_register", data=b'{"name": ',
+                              headers={"Content-Type": "application/json"})
+    assert (truncated.status_code, truncated.json()["error"]["type"]) == (400, "unexpected_end_of_input_exception")
 
 
 def test_gzip_request_bodies_are_accepted(ml_url: str) -> None:

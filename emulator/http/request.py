@@ -112,31 +112,97 @@ def _decompress(body: bytes, encoding: str) -> bytes:
         ) from None
 
 
+_SOURCE = "REDACTED (`StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION` disabled)"
+_DECODER = json.JSONDecoder(parse_constant=lambda name: _reject_constant(name), parse_float=RawNumber,
+                            object_pairs_hook=lambda pairs: _no_duplicates(pairs))
+
+
+class _JsonProblem(ValueError):
+    def __init__(self, message: str, pos: int) -> None:
+        super().__init__(message)
+        self.pos = pos
+
+
 def parse_json_body(raw: bytes) -> Any:
+    """The body as OpenSearch 3.8's Jackson 3 parser reads it: one value, then anything after it is ignored."""
     try:
         text = raw.decode("utf-8")
-    except UnicodeDecodeError:
-        raise java_exception(
-            "json_parse_exception", "Invalid UTF-8 start byte in the request body", status=400
-        ) from None
+    except UnicodeDecodeError as error:
+        raise _json_error(f"Invalid UTF-8 start byte 0x{raw[error.start]:02x}", error.start,
+                          "json_parse_exception") from None
+    start = len(text) - len(text.lstrip())
     try:
-        return json.loads(text, parse_constant=_reject_constant, parse_float=RawNumber)
+        value, _ = _DECODER.raw_decode(text, start)
+        return value
     except json.JSONDecodeError as error:
-        raise java_exception("json_parse_exception", _jackson_style(text, error), status=400) from None
-    except ValueError as error:
-        raise java_exception("json_parse_exception", str(error), status=400) from None
+        raise _translate(text, error) from None
+    except _JsonProblem as problem:
+        raise _json_error(str(problem), len(text[: problem.pos].encode("utf-8")), "json_parse_exception") from None
+
+
+def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in out:
+            raise _JsonProblem(f'Duplicate Object property "{key}"', 0)
+        out[key] = value
+    return out
 
 
 def _reject_constant(name: str) -> Any:
-    raise ValueError(f"Non-standard token '{name}': enable `JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS` to allow")
+    raise _JsonProblem(f"Non-standard token '{name}': enable `JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS` to allow", 0)
 
 
-def _jackson_style(text: str, error: json.JSONDecodeError) -> str:
-    line = error.lineno
-    column = error.colno
-    source = "REDACTED (`StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION` disabled)"
-    location = f"\n at [Source: {source}; line: {line}, column: {column}]"
-    if error.pos >= len(text):
-        return "Unexpected end-of-input: expected close marker for Object" + location
+def _json_error(message: str, byte_offset: int, type_: str) -> OpenSearchError:
+    """``JacksonExceptionTranslator``: the translated exception over Jackson's own, same reason."""
+    reason = f"{message}\n at [Source: {_SOURCE}; byte offset: #{byte_offset}]"
+    cause_type = "stream_read_exception" if type_ == "json_parse_exception" else type_
+    cause = java_exception(cause_type, reason, status=400)
+    error = java_exception(type_, reason, status=400)
+    error.cause = cause
+    return error
+
+
+def _translate(text: str, error: json.JSONDecodeError) -> OpenSearchError:
+    offset = len(text[: error.pos].encode("utf-8"))
+    if error.pos >= len(text.rstrip()) or error.msg.startswith("Unterminated string"):
+        inside = _innermost_container(text, error.pos)
+        what = "Array entries" if inside == "[" else "Object entries"
+        return _json_error(f"Unexpected end-of-input within/between {what}", len(text.encode("utf-8")),
+                           "unexpected_end_of_input_exception")
     char = text[error.pos]
-    return f"Unexpected character ('{char}' (code {ord(char)})): {error.msg}" + location
+    if error.msg.startswith("Invalid control character"):
+        return _json_error(f"Illegal unquoted character ((CTRL-CHAR, code {ord(char)})): has to be escaped using "
+                           "backslash to be included in string value", offset, "json_parse_exception")
+    expectation = {
+        "Expecting value": "expected a value",
+        "Expecting property name enclosed in double quotes": "was expecting double-quote to start property name",
+        "Expecting ':' delimiter": "was expecting a colon to separate property name and value",
+    }.get(error.msg)
+    if expectation is None and error.msg.startswith("Expecting ',' delimiter"):
+        inside = _innermost_container(text, error.pos)
+        expectation = f"was expecting comma to separate {'Array' if inside == '[' else 'Object'} entries"
+    return _json_error(f"Unexpected character ('{char}' (code {ord(char)})): {expectation or error.msg}", offset,
+                       "json_parse_exception")
+
+
+def _innermost_container(text: str, pos: int) -> str:
+    """``{`` or ``[``: the innermost container still open at ``pos``."""
+    stack: list[str] = []
+    in_string = False
+    index = 0
+    while index < min(pos, len(text)):
+        ch = text[index]
+        if in_string:
+            if ch == "\\":
+                index += 1
+            elif ch == '"':
+                in_string = False
+        elif ch == '"':
+            in_string = True
+        elif ch in "{[":
+            stack.append(ch)
+        elif ch in "}]" and stack:
+            stack.pop()
+        index += 1
+    return stack[-1] if stack else "{"
