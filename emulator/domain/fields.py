@@ -35,7 +35,7 @@ def token_kind(value: Any) -> str:
     """The XContent token name of a JSON value (``START_OBJECT``, ``VALUE_STRING`` ...)."""
     if isinstance(value, dict):
         return "START_OBJECT"
-    if isinstance(value, list):
+    if isinstance(value, (list, tuple)):
         return "START_ARRAY"
     if isinstance(value, str):
         return "VALUE_STRING"
@@ -43,7 +43,9 @@ def token_kind(value: Any) -> str:
         return "VALUE_BOOLEAN"
     if isinstance(value, (int, float)):
         return "VALUE_NUMBER"
-    return "VALUE_NULL"
+    if value is None:
+        return "VALUE_NULL"
+    return "VALUE_EMBEDDED_OBJECT"
 
 
 def jackson_kind(value: Any) -> str:

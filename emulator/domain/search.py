@@ -46,6 +46,7 @@ from typing import Any
 
 from ..connectors.values import java_double
 from ..errors import OpenSearchError, illegal_argument, parse_exception
+from .fields import token_kind as _token
 from .store import Document
 
 # Fields the ML system-index mappings declare as ``text`` (with a ``.keyword`` subfield); the domain
@@ -177,22 +178,6 @@ class _MsmError(ValueError):
 
 
 # -- JSON tokens and positions ------------------------------------------------------------------------------
-
-
-def _token(value: Any) -> str:
-    if value is None:
-        return "VALUE_NULL"
-    if isinstance(value, bool):
-        return "VALUE_BOOLEAN"
-    if isinstance(value, (int, float)):
-        return "VALUE_NUMBER"
-    if isinstance(value, str):
-        return "VALUE_STRING"
-    if isinstance(value, dict):
-        return "START_OBJECT"
-    if isinstance(value, (list, tuple)):
-        return "START_ARRAY"
-    return "VALUE_EMBEDDED_OBJECT"
 
 
 def _is_value(value: Any) -> bool:
