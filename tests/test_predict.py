@@ -279,3 +279,32 @@ def test_unparseable_url_names_its_cause(api: Api, ml_vendor: Any) -> None:
     assert body["error"]["caused_by"] == {
         "type": "illegal_argument_exception",
         "reason": "Illegal character in path at index 27: https://api.openai.com/v1/a b"}
+
+
+def test_model_rate_limiter_throttles_predicts(api: Api, ml_vendor: Any) -> None:
+    ml_vendor.post(URL, json={"ok": True})
+    model_id = make_model(api, connector(actions=[action(url=URL, request_body="{}")]),
+                          rate_limiter={"limit": "2", "unit": "MINUTES"})
+    assert [api("POST", f"{M}/{model_id}/_predict", {"parameters": {}})[0] for _ in range(2)] == [200, 200]
+    assert api("POST", f"{M}/{model_id}/_predict", {"parameters": {}}) == (429, error(
+        "status_exception", "Request is throttled at model level.", 429))
+    assert len(ml_vendor.calls) == 2
+
+
+def test_idle_models_are_undeployed_after_their_ttl(api: Api, ml_vendor: Any, ml_emulator: Any) -> None:
+    ml_vendor.post(URL, json={"ok": True})
+    now = [1_000_000]
+    ml_emulator.backend.ctx.clock = lambda: now[0]
+    try:
+        model_id = make_model(api, connector(actions=[action(url=URL, request_body="{}")]),
+                              deploy_setting={"model_ttl_minutes": 2})
+        now[0] += 60_000
+        api("POST", f"{M}/{model_id}/_predict", {"parameters": {}})
+        now[0] += 119_000
+        assert api("GET", f"{M}/{model_id}")[1]["model_state"] == "DEPLOYED"
+        now[0] += 2_000
+        assert api("GET", f"{M}/{model_id}")[1]["model_state"] == "UNDEPLOYED"
+    finally:
+        from emulator.domain.ids import now_millis
+
+        ml_emulator.backend.ctx.clock = now_millis

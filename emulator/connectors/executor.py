@@ -7,7 +7,7 @@ first error a bad request meets is the one a real node reports.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
@@ -36,6 +36,8 @@ class ExecutionOptions:
     check_trusted_at_predict: bool = True
     integers_preserved: bool = True
     empty_body_is_502: bool = True
+    # The model's token bucket (its ``request``), checked once the payload is built.
+    acquire: Callable[[], bool] | None = None
 
 
 @dataclass(frozen=True)
@@ -66,6 +68,8 @@ def prepare(
     action = find_action(connector, action_type)
     parameters = runtime_parameters(connector.get("parameters") or {}, request_parameters)
     payload = build_payload(action.get("request_body"), parameters)
+    if options.acquire is not None and not options.acquire():
+        raise status_exception("Request is throttled at model level.", 429)
     url = substitute(action["url"], parameters)
     if options.check_trusted_at_predict:
         check_trusted(url, trusted_regexes)

@@ -41,5 +41,9 @@ class MLBackend:
             self.settings.reset()
             self.models.reset()
 
+    def expire_idle_models(self) -> None:
+        """Run the node's sync-up duties that depend on time (model TTL)."""
+        self.models.undeploy_idle()
+
     def update_connector(self, connector_id: str, body: Any) -> dict[str, Any]:
         return self.connectors.update(connector_id, body, self.models.deployed_ids())

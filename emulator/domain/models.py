@@ -15,6 +15,7 @@ from typing import Any
 from ..connectors.endpoints import check_connector_urls
 from ..connectors.support import refuse_unsupported
 from ..connectors.templates import CREDENTIAL, substitute
+from ..connectors.throttle import TokenBucket, bucket_for
 from ..errors import (
     LocatedError,
     OpenSearchError,
@@ -78,6 +79,7 @@ class DeployedModel:
     headers: dict[str, dict[str, str]]
     trusted_regexes: list[str]
     enabled: bool
+    bucket: TokenBucket | None = None
 
 
 class Models:
@@ -88,6 +90,7 @@ class Models:
         self.connectors = connectors
         self.tasks = tasks
         self._deployed: dict[str, DeployedModel] = {}
+        self._last_access: dict[str, int] = {}
         self._deployed_lock = threading.Lock()
 
     # -- state lookups ---------------------------------------------------------------------------------------
@@ -99,6 +102,26 @@ class Models:
     def deployed(self, model_id: str) -> DeployedModel | None:
         with self._deployed_lock:
             return self._deployed.get(model_id)
+
+    def touch(self, model_id: str) -> None:
+        """A predict used the model: its TTL counts from now."""
+        with self._deployed_lock:
+            if model_id in self._deployed:
+                self._last_access[model_id] = self.ctx.clock()
+
+    def undeploy_idle(self) -> None:
+        """What the sync-up job does for ``deploy_setting.model_ttl_minutes``: undeploy models idle that long."""
+        now = self.ctx.clock()
+        with self.store.lock:
+            expired = []
+            with self._deployed_lock:
+                for model_id in self._deployed:
+                    source = self.store.view(MODEL_INDEX, model_id) or {}
+                    ttl = (source.get("deploy_setting") or {}).get("model_ttl_minutes", -1)
+                    if isinstance(ttl, int) and ttl > 0 and now - self._last_access.get(model_id, now) > ttl * 60_000:
+                        expired.append(model_id)
+            for model_id in expired:
+                self.undeploy(model_id, None)
 
     def lookup(self, model_id: str) -> dict[str, Any]:
         """``MLModelManager.getModel``: missing doc 404, missing index a leaked SDK 500."""
@@ -404,10 +427,11 @@ class Models:
             }
         deployed = DeployedModel(
             model_id, connector, headers, self.ctx.settings.get_list("trusted_connector_endpoints_regex"),
-            source.get("is_enabled") is not False,
+            source.get("is_enabled") is not False, bucket_for(source.get("rate_limiter")),
         )
         with self._deployed_lock:
             self._deployed[model_id] = deployed
+            self._last_access[model_id] = self.ctx.clock()
 
     def _write_state(self, model_id: str, source: dict[str, Any], state: str, *, writes: int = 1,
                      **extra: Any) -> None:
@@ -436,6 +460,7 @@ class Models:
             for mid in model_ids:
                 with self._deployed_lock:
                     was_deployed = self._deployed.pop(mid, None) is not None
+                    self._last_access.pop(mid, None)
                 stats[mid] = "undeployed" if was_deployed else "not_found"
                 if was_deployed:
                     undeployed.append(mid)
@@ -473,6 +498,7 @@ class Models:
     def reset(self) -> None:
         with self._deployed_lock:
             self._deployed.clear()
+            self._last_access.clear()
 
 
 def deep_merge(stored: dict[str, Any], update: dict[str, Any]) -> dict[str, Any]:

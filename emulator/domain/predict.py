@@ -61,6 +61,7 @@ class Predictions:
             )
         refuse_unsupported_parameters(parameters)
         deployed = cached or self.models.ensure_deployed(model_id, source)
+        self.models.touch(model_id)
         settings = self.ctx.settings
         options = executor.ExecutionOptions(
             private_ip_enabled=settings.get_bool("connector.private_ip_enabled"),
@@ -69,6 +70,7 @@ class Predictions:
             max_json_size=settings.get_int("max_json_size") if self.ctx.node.at_least("3.5") else -1,
             check_trusted_at_predict=self.ctx.node.at_least("3.7"),
             integers_preserved=self.ctx.node.at_least("3.5"),
+            acquire=deployed.bucket.request if deployed.bucket is not None else None,
         )
         return executor.predict(
             self.session, deployed.connector, deployed.headers, deployed.trusted_regexes, parameters, action_type,

@@ -42,7 +42,9 @@ class EmulatorApp:
             route = self._route(request)
             check_content_type(request)
             self._check_params(request, route)
-            status, body = route.handler(self._backend(), request)
+            backend = self._backend()
+            backend.expire_idle_models()
+            status, body = route.handler(backend, request)
         except RawHttpError as error:
             status, body = error.status, error.body
             if status == 405:
