@@ -134,8 +134,8 @@ class Connectors:
             )
             refuse_unsupported(merged)
             users = [
-                model_id for model_id, model in self.store.sources(MODEL_INDEX)
-                if model.get("connector_id") == connector_id and model_id in deployed_model_ids
+                model_id for model_id in self.store.ids_where(MODEL_INDEX, "connector_id", connector_id)
+                if model_id in deployed_model_ids
             ]
             users = users[:_SEARCH_DEFAULT_SIZE]
             if users:
@@ -150,10 +150,7 @@ class Connectors:
 
     def delete(self, connector_id: str) -> dict[str, Any]:
         with self.store.lock:
-            users = [
-                model_id for model_id, model in self.store.sources(MODEL_INDEX)
-                if model.get("connector_id") == connector_id
-            ]
+            users = self.store.ids_where(MODEL_INDEX, "connector_id", connector_id)
             users = users[:_SEARCH_DEFAULT_SIZE]
             if users:
                 raise status_exception(

@@ -46,10 +46,8 @@ class ModelGroups:
     def find_by_name(self, name: str) -> str | None:
         if len(name) > _KEYWORD_IGNORE_ABOVE:
             return None
-        for group_id, group in self.store.sources(MODEL_GROUP_INDEX):
-            if group.get("name") == name:
-                return group_id
-        return None
+        matches = self.store.ids_where(MODEL_GROUP_INDEX, "name", name)
+        return matches[0] if matches else None
 
     def register(self, body: Any) -> dict[str, Any]:
         if body is None:
@@ -128,7 +126,7 @@ class ModelGroups:
         with self.store.lock:
             if not self.store.index_exists(MODEL_GROUP_INDEX):
                 raise status_exception("Failed to find model group", 404)
-            if any(model.get("model_group_id") == group_id for _, model in self.store.sources(MODEL_INDEX)):
+            if self.store.ids_where(MODEL_INDEX, "model_group_id", group_id):
                 raise status_exception("Cannot delete the model group when it has associated model versions", 409)
             deleted = self.store.delete(MODEL_GROUP_INDEX, group_id)
             if deleted is None:

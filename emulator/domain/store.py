@@ -38,15 +38,39 @@ class Document:
     primary_term: int = 1
 
 
+# Fields the domain looks documents up by (exact value -> ids), kept current on every write.
+LOOKUP_FIELDS = {
+    MODEL_GROUP_INDEX: ("name",),
+    MODEL_INDEX: ("model_group_id", "connector_id"),
+}
+
+
 @dataclass
 class Index:
-    """A system index: its documents in insertion order and its sequence counter."""
+    """A system index: its documents in insertion order, its sequence counter and its lookup tables."""
 
     name: str
     docs: dict[str, Document] = field(default_factory=dict)
     next_seq_no: int = 0
+    lookups: dict[str, dict[Any, dict[str, None]]] = field(default_factory=dict)
     # Deleted ids keep their version so a re-created id continues counting, as Lucene does.
     tombstones: dict[str, int] = field(default_factory=dict)
+
+    def unindex(self, doc: Document) -> None:
+        for name, table in self.lookups.items():
+            ids = table.get(_hashable(doc.source.get(name)))
+            if ids is not None:
+                ids.pop(doc.id, None)
+
+    def index(self, doc: Document) -> None:
+        for name in LOOKUP_FIELDS.get(self.name, ()):
+            value = doc.source.get(name)
+            if value is not None:
+                self.lookups.setdefault(name, {}).setdefault(_hashable(value), {})[doc.id] = None
+
+
+def _hashable(value: Any) -> Any:
+    return value if isinstance(value, (str, int, float, bool)) or value is None else repr(value)
 
 
 class Store:
@@ -107,7 +131,10 @@ class Store:
             version = (old.version if old else idx.tombstones.pop(doc_id, 0)) + writes
             doc = Document(doc_id, dict(source), version, idx.next_seq_no + writes - 1, 1)
             idx.next_seq_no += writes
+            if old is not None:
+                idx.unindex(old)
             idx.docs[doc_id] = doc
+            idx.index(doc)
             # The caller gets the write metadata only; the stored source stays private.
             return Document(doc_id, {}, doc.version, doc.seq_no, doc.primary_term)
 
@@ -118,6 +145,7 @@ class Store:
             if idx is None or doc_id not in idx.docs:
                 return None
             old = idx.docs.pop(doc_id)
+            idx.unindex(old)
             idx.tombstones[doc_id] = old.version + 1
             result = Document(doc_id, {}, old.version + 1, idx.next_seq_no, 1)
             idx.next_seq_no += 1
@@ -138,6 +166,14 @@ class Store:
             idx = self._indices.get(index)
             docs = list(idx.docs.values()) if idx else []
             return iter([Document(d.id, dict(d.source), d.version, d.seq_no, d.primary_term) for d in docs])
+
+    def ids_where(self, index: str, field_name: str, value: Any) -> list[str]:
+        """Ids of the documents whose ``field_name`` equals ``value`` (a field in :data:`LOOKUP_FIELDS`)."""
+        with self.lock:
+            idx = self._indices.get(index)
+            if idx is None:
+                return []
+            return list(idx.lookups.get(field_name, {}).get(_hashable(value), ()))
 
     def sources(self, index: str) -> list[tuple[str, dict[str, Any]]]:
         """(id, source) of every document, read-only views for scans that only look (no copy)."""
