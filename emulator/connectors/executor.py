@@ -35,7 +35,6 @@ class ExecutionOptions:
     max_json_size: int = 100_000_000
     check_trusted_at_predict: bool = True
     integers_preserved: bool = True
-    empty_body_is_502: bool = True
     # The model's token bucket (its ``request``), checked once the payload is built.
     acquire: Callable[[], bool] | None = None
 

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Mapping
-from typing import Any
 
 from ..errors import illegal_argument
 from .templates import fill_null_defaults, substitute, unfilled_parameters
@@ -68,7 +66,3 @@ def is_json_or_ndjson(payload: str) -> bool:
     if len(lines) < 2:
         return False
     return all(is_json_container(line) for line in lines)
-
-
-def parse_json_lenient(text: str) -> Any:
-    return json.loads(text)

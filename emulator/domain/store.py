@@ -175,17 +175,6 @@ class Store:
                 return []
             return list(idx.lookups.get(field_name, {}).get(_hashable(value), ()))
 
-    def sources(self, index: str) -> list[tuple[str, dict[str, Any]]]:
-        """(id, source) of every document, read-only views for scans that only look (no copy)."""
-        with self.lock:
-            idx = self._indices.get(index)
-            return [(d.id, d.source) for d in idx.docs.values()] if idx else []
-
-    def count(self, index: str) -> int:
-        with self.lock:
-            idx = self._indices.get(index)
-            return len(idx.docs) if idx else 0
-
     def index_count(self) -> int:
         with self.lock:
             return len(self._indices)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlencode
 
@@ -90,5 +90,3 @@ def _environ(method: str, path: str, query: str, body: bytes, headers: Mapping[s
             environ[f"HTTP_{key}"] = value
     return environ
 
-
-WsgiHandle = Callable[[dict[str, Any]], tuple[int, list[tuple[str, str]], bytes]]
