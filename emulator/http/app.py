@@ -144,6 +144,11 @@ def check_flag_params(request: ApiRequest) -> None:
         value = request.params.get(name)
         if value is not None and value not in ("", "true", "false"):
             raise illegal_argument(f"Failed to parse value [{value}] as only [true] or [false] are allowed.")
+    response_format = request.params.get("format", "json").lower()
+    if response_format not in ("", "json"):
+        raise illegal_argument(
+            f"format [{response_format}] is not supported by the ML Commons emulator: it answers JSON"
+        )
 
 
 def unrecognized_message(path: str, invalid: list[str], candidates: frozenset[str]) -> str:
