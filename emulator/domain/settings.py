@@ -207,6 +207,16 @@ _ML_SETTINGS: list[SettingDef] = [
     _ml("memory.default_session_max_count", -1, _int_parser(-1)),
     _ml("memory.default_long_term_max_count", -1, _int_parser(-1)),
     _ml("memory.default_history_max_count", -1, _int_parser(-1)),
+    _ml("remote_job.status_field", ["status", "Status", "TransformJobStatus"]),
+    _ml("remote_job.status_regex.completed", "(complete|completed|partiallyCompleted)"),
+    _ml("remote_job.status_regex.cancelled", "(stopped|cancelled)"),
+    _ml("remote_job.status_regex.cancelling", "(stopping|cancelling)"),
+    _ml("remote_job.status_regex.expired", "(expired|timeout)"),
+    _ml("remote_job.status_regex.failed", "(failed)"),
+    _ml("remote_metadata_type", "", dynamic=False, final=True),
+    _ml("remote_metadata_endpoint", "", dynamic=False, final=True),
+    _ml("remote_metadata_region", "", dynamic=False, final=True),
+    _ml("remote_metadata_service_name", "", dynamic=False, final=True),
 ]
 
 # A few core dynamic settings that test set-ups commonly send to a node.
