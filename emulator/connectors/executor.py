@@ -7,6 +7,7 @@ first error a bad request meets is the one a real node reports.
 
 from __future__ import annotations
 
+import codecs
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -85,7 +86,14 @@ def prepare(
                   restricted_ip_patterns=options.restricted_ip_patterns,
                   trusted_private_endpoints=options.trusted_private_endpoints)
     charset = parameters.get("charset") or "UTF-8"
-    body = payload.encode(charset) if payload else None
+    try:
+        codecs.lookup(charset)
+    except LookupError:
+        # Charset.forName: UnsupportedCharsetException, an IllegalArgumentException.
+        raise OpenSearchError(charset, status=400, type="unsupported_charset_exception",
+                              is_opensearch_exception=False) from None
+    # Lone surrogates (legal in Java strings) become '?' as String.getBytes does.
+    body = payload.encode(charset, errors="replace") if payload else None
     client_config = connector.get("client_config") or {}
     return RemoteRequest(
         method, url, headers, body,

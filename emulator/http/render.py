@@ -16,8 +16,9 @@ _PRETTY = json.JSONEncoder(ensure_ascii=False, indent=2, separators=(",", " : ")
 
 def to_json(body: Any, *, pretty: bool = False) -> bytes:
     if pretty:
-        return (_PRETTY.encode(body) + "\n").encode("utf-8")
-    return _COMPACT.encode(body).encode("utf-8")
+        return (_PRETTY.encode(body) + "\n").encode("utf-8", errors="replace")
+    # Java strings may hold lone surrogates; its UTF-8 encoder writes them as '?', and so does this.
+    return _COMPACT.encode(body).encode("utf-8", errors="replace")
 
 
 def error_body(error: OpenSearchError | RawHttpError) -> tuple[int, dict[str, Any]]:
