@@ -174,3 +174,30 @@ def test_malformed_json_changes_nothing() -> None:
         else:
             raise AssertionError(f"{method} {path} accepted malformed JSON")
         assert snapshot() == before
+
+
+def test_documents_nested_too_deep_are_refused_cleanly() -> None:
+    fresh_state()
+    for depth, kind in ((1001, "stream_constraints_exception"), (300, "stream_constraints_exception")):
+        body = '{"name": "g", "x": ' + "[" * depth + "1" + "]" * depth + "}"
+        try:
+            CLIENT.transport.perform_request("POST", "/_plugins/_ml/model_groups/_register", body=body)
+        except TransportError as error:
+            assert (error.status_code, error.info["error"]["type"]) == (400, kind)
+        else:
+            raise AssertionError("accepted")
+
+
+def test_non_finite_numbers_are_written_as_jackson_writes_them() -> None:
+    fresh_state()
+    status, answer = call("POST", "/_plugins/_ml/connectors/_search", {"query": {"match_all": {"boost": 1e308}}})
+    assert status == 200
+    body = '{"query": {"match_all": {"boost": 1e400}}}'
+    raw = EMULATOR.wsgi_app.handle({"REQUEST_METHOD": "POST", "PATH_INFO": "/_plugins/_ml/connectors/_search",
+                                    "QUERY_STRING": "", "CONTENT_TYPE": "application/json",
+                                    "CONTENT_LENGTH": str(len(body)), "wsgi.input": __import__("io").BytesIO(
+                                        body.encode())})[2]
+    def refuse(token: str) -> Any:
+        raise AssertionError(f"non-standard JSON token {token} in {raw!r}")
+
+    json.loads(raw, parse_constant=refuse)

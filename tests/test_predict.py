@@ -308,3 +308,26 @@ def test_idle_models_are_undeployed_after_their_ttl(api: Api, ml_vendor: Any, ml
         from emulator.domain.ids import now_millis
 
         ml_emulator.backend.ctx.clock = now_millis
+
+
+@pytest.mark.parametrize(("vendor_status", "answered"), [(600, 500), (999, 500), (418, 418)])
+def test_vendor_statuses_that_cannot_be_answered_become_500(api: Api, ml_vendor: Any, vendor_status: int,
+                                                           answered: int) -> None:
+    ml_vendor.post(URL, body="nope", status=vendor_status)
+    model_id = template_model(api, "{}")
+    assert api("POST", f"{M}/{model_id}/_predict", {"parameters": {}}) == (answered, error(
+        "status_exception", "Error from remote service: nope", answered))
+
+
+def test_unknown_charset_is_refused(api: Api, ml_vendor: Any) -> None:
+    model_id = template_model(api, "{}")
+    for charset in ("no-such-charset", "rot13", "idna"):
+        assert api("POST", f"{M}/{model_id}/_predict", {"parameters": {"charset": charset}}) == (400, error(
+            "unsupported_charset_exception", charset, 400))
+
+
+def test_any_client_failure_is_a_communication_error(api: Api, ml_vendor: Any) -> None:
+    ml_vendor.post(URL, body=ValueError("broken pipe in the test double"))
+    model_id = template_model(api, "{}")
+    assert api("POST", f"{M}/{model_id}/_predict", {"parameters": {}}) == (500, error(
+        "status_exception", "Error communicating with remote model: broken pipe in the test double", 500))

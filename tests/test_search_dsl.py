@@ -752,3 +752,11 @@ def test_paging_returns_slices_of_the_full_result(query: dict[str, Any], sort: A
     page = run_search(INDEX, DOCS, {**base, "from": start, "size": size})
     assert page["hits"]["hits"] == full["hits"]["hits"][start:start + size]
     assert page["hits"]["total"] == full["hits"]["total"]
+
+
+def test_wildcard_patterns_do_not_backtrack() -> None:
+    """Lucene matches wildcards with an automaton; a pathological pattern must stay fast."""
+    from emulator.domain.search import _wildcard_regex
+
+    assert _wildcard_regex("*?*?*?*?*?*?*?*?*?*?*Z").fullmatch("a" * 2000) is False
+    assert _wildcard_regex("a\\*b?").fullmatch("a*bc") is True

@@ -87,13 +87,14 @@ def prepare(
                   trusted_private_endpoints=options.trusted_private_endpoints)
     charset = parameters.get("charset") or "UTF-8"
     try:
-        codecs.lookup(charset)
-    except LookupError:
+        # Lone surrogates (legal in Java strings) become '?' as String.getBytes does.
+        if not codecs.lookup(charset)._is_text_encoding or codecs.lookup(charset).name == "idna":
+            raise LookupError(charset)
+        body = payload.encode(charset, errors="replace") if payload else None
+    except (LookupError, UnicodeError):
         # Charset.forName: UnsupportedCharsetException, an IllegalArgumentException.
         raise OpenSearchError(charset, status=400, type="unsupported_charset_exception",
                               is_opensearch_exception=False) from None
-    # Lone surrogates (legal in Java strings) become '?' as String.getBytes does.
-    body = payload.encode(charset, errors="replace") if payload else None
     client_config = connector.get("client_config") or {}
     return RemoteRequest(
         method, url, headers, body,
@@ -147,15 +148,16 @@ def send(
             request.method, request.url, headers=request.headers, data=request.body,
             timeout=(request.connect_timeout, request.read_timeout), allow_redirects=False,
         )
-    except requests.Timeout as error:
-        raise status_exception(f"Error communicating with remote model: {_describe(error)}", 500) from None
     except requests.RequestException as error:
         raise status_exception(f"Error communicating with remote model: {_describe(error)}", 500) from None
+    except Exception as error:  # noqa: BLE001 - anything the HTTP client throws fails the call, as in the plugin
+        raise status_exception(f"Error communicating with remote model: {error}", 500) from None
     status = response.status_code
     body = response.content.decode("utf-8", errors="replace")
     if status < 200 or status > 300:
+        vendor_status, status = status, _answer_status(status)
         if not body.strip():
-            raise status_exception(f"Remote service returned error status {status} with empty body", status)
+            raise status_exception(f"Remote service returned error status {vendor_status} with empty body", status)
         if any(v.startswith("ThrottlingException") for v in _header_values(response, "x-amzn-ErrorType")):
             raise OpenSearchError(
                 REMOTE_SERVICE_ERROR + "The request was denied due to remote server throttling. To change the retry "
@@ -169,6 +171,17 @@ def send(
         body, max_json_size=options.max_json_size, integers_preserved=options.integers_preserved
     )
     return model_tensors(data, status)
+
+
+def _answer_status(vendor_status: int) -> int:
+    """The status the node answers with for a vendor error status.
+
+    ``RestStatus.fromCode`` knows no code outside the HTTP range, and an informational or
+    304 status cannot carry an error body, so those are answered as 500.
+    """
+    if vendor_status < 200 or vendor_status == 304 or vendor_status >= 600:
+        return 500
+    return vendor_status
 
 
 def _header_values(response: requests.Response, name: str) -> list[str]:

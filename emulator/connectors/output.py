@@ -7,6 +7,7 @@ import re
 from typing import Any
 
 from ..errors import illegal_argument
+from ..jsonlimits import depth_problem
 
 _TOKEN = re.compile(r"[^\s\[\]{},:\"]+")
 
@@ -18,6 +19,10 @@ def _reject_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
             raise illegal_argument(f"Invalid JSON format: Duplicate field '{key}'")
         out[key] = value
     return out
+
+
+def _reject_constant(name: str) -> Any:
+    raise ValueError(f"Non-standard token '{name}': enable `JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS` to allow")
 
 
 def _doubles(value: Any) -> Any:
@@ -37,9 +42,15 @@ def parse_response_body(body: str, *, max_json_size: int, integers_preserved: bo
     """``StringUtils.fromJson(body, "response")``: object as-is, array under ``response``, else an error."""
     if max_json_size > 0 and len(body.encode("utf-8")) > max_json_size:
         raise illegal_argument(f"JSON string size exceeds maximum allowed size ({max_json_size} bytes)")
+    problem = depth_problem(body)
+    if problem is not None:
+        raise illegal_argument(f"Invalid JSON format: {problem}")
     try:
-        parsed = json.loads(body, object_pairs_hook=_reject_duplicates if integers_preserved else None)
-    except json.JSONDecodeError as error:
+        parsed = json.loads(body, object_pairs_hook=_reject_duplicates if integers_preserved else None,
+                            parse_constant=_reject_constant)
+    except ValueError as error:
+        if not isinstance(error, json.JSONDecodeError):
+            raise illegal_argument(f"Invalid JSON format: {error}") from None
         raise illegal_argument(f"Invalid JSON format: {_jackson_message(body, error)}") from None
     if isinstance(parsed, dict):
         result = parsed

@@ -331,7 +331,12 @@ class Models:
             source["last_updated_time"] = now_millis()
             written = self.store.put(MODEL_INDEX, model_id, ordered(source))
             if self.deployed(model_id) is not None:
-                self._cache(model_id, source)
+                try:
+                    self._cache(model_id, source)
+                except OpenSearchError:
+                    # The nodes refresh their copy after the write answered; a failed refresh is only
+                    # logged and the node keeps serving what it had.
+                    pass
         return fields.write_response(MODEL_INDEX, written, "updated", forced_refresh=False)
 
     def _parse_update(self, body: dict[str, Any]) -> dict[str, Any]:
@@ -397,6 +402,9 @@ class Models:
                 self._cache(model_id, source)
             except OpenSearchError as error:
                 # The node answers "received" first; the failure only reaches the task and the model.
+                with self._deployed_lock:
+                    self._deployed.pop(model_id, None)
+                    self._last_access.pop(model_id, None)
                 self._write_state(model_id, source, "DEPLOY_FAILED", writes=2, **planning,
                                   last_deployed_time=now_millis(), current_worker_node_count=0)
                 task_id = self.tasks.record(task_type="DEPLOY_MODEL", is_async=True, state="FAILED", created=created,

@@ -560,22 +560,57 @@ def _leaf_paths(node: Any, prefix: str) -> Iterable[str]:
             yield from _leaf_paths(value, prefix)
 
 
-def _glob_regex(pattern: str) -> re.Pattern[str]:
-    return re.compile(".*".join(re.escape(part) for part in pattern.split("*")), re.DOTALL)
+class _Wildcard:
+    """A ``*``/``?`` pattern matched by simulating its automaton (linear, like Lucene), never by backtracking."""
+
+    def __init__(self, tokens: list[str | None]) -> None:
+        # "*" (any run), "?" (any one character) or "=c" (the literal character c)
+        self.tokens = tokens
+
+    def fullmatch(self, text: str) -> bool:
+        tokens = self.tokens
+        states = self._close({0})
+        for char in text:
+            following = set()
+            for state in states:
+                if state < len(tokens):
+                    kind = tokens[state]
+                    if kind == "*":
+                        following.add(state)
+                    elif kind == "?" or kind == "=" + char:
+                        following.add(state + 1)
+            if not following:
+                return False
+            states = self._close(following)
+        return len(tokens) in states
+
+    def _close(self, states: set[int]) -> set[int]:
+        closed = set(states)
+        for state in sorted(states):
+            while state < len(self.tokens) and self.tokens[state] == "*":
+                state += 1
+                closed.add(state)
+        return closed
 
 
-def _wildcard_regex(pattern: str) -> re.Pattern[str]:
-    out = []
+def _glob_regex(pattern: str) -> _Wildcard:
+    """A field-name pattern: ``*`` matches anything, everything else is literal."""
+    return _Wildcard(["*" if ch == "*" else "=" + ch for ch in pattern])
+
+
+def _wildcard_regex(pattern: str) -> _Wildcard:
+    """The ``wildcard`` query's pattern: ``*``, ``?`` and ``\\`` escapes."""
+    tokens: list[str | None] = []
     index = 0
     while index < len(pattern):
         char = pattern[index]
         if char == "\\" and index + 1 < len(pattern):
-            out.append(re.escape(pattern[index + 1]))
+            tokens.append("=" + pattern[index + 1])
             index += 2
             continue
-        out.append(".*" if char == "*" else "." if char == "?" else re.escape(char))
+        tokens.append(char if char in "*?" else "=" + char)
         index += 1
-    return re.compile("".join(out), re.DOTALL)
+    return _Wildcard(tokens)
 
 
 def _as_bool(value: Any) -> bool | None:

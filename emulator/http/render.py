@@ -6,15 +6,23 @@ import json
 from typing import Any
 
 from ..errors import OpenSearchError, RawHttpError
+from ..jsonlimits import finite
 
 JSON_TYPE = "application/json; charset=UTF-8"
 
 
-_COMPACT = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
-_PRETTY = json.JSONEncoder(ensure_ascii=False, indent=2, separators=(",", " : "))
+_COMPACT = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+_PRETTY = json.JSONEncoder(ensure_ascii=False, indent=2, separators=(",", " : "), allow_nan=False)
 
 
 def to_json(body: Any, *, pretty: bool = False) -> bytes:
+    try:
+        return _encode(body, pretty)
+    except ValueError:
+        return _encode(finite(body), pretty)  # only when a NaN or infinity is in the answer
+
+
+def _encode(body: Any, pretty: bool) -> bytes:
     if pretty:
         return (_PRETTY.encode(body) + "\n").encode("utf-8", errors="replace")
     # Java strings may hold lone surrogates; its UTF-8 encoder writes them as '?', and so does this.
@@ -58,12 +66,16 @@ def _filter(node: Any, patterns: list[list[str]]) -> Any:
     out: dict[str, Any] = {}
     for key, value in node.items():
         rests: list[list[str]] = []
+        seen: set[tuple[str, ...]] = set()
         for pattern in patterns:
             head = pattern[0]
             if head == "**":
-                rests.append(pattern)
-                rests.append(pattern[1:])
-            elif _matches(head, key):
+                for rest in (pattern, pattern[1:]):
+                    if tuple(rest) not in seen:  # repeated ** would otherwise multiply the patterns per level
+                        seen.add(tuple(rest))
+                        rests.append(rest)
+            elif _matches(head, key) and tuple(pattern[1:]) not in seen:
+                seen.add(tuple(pattern[1:]))
                 rests.append(pattern[1:])
         if not rests:
             continue

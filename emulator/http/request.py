@@ -15,6 +15,7 @@ from urllib.parse import parse_qsl, unquote
 
 from ..domain.fields import RawNumber
 from ..errors import OpenSearchError, java_exception
+from ..jsonlimits import depth_problem
 
 _NO_BODY = object()
 
@@ -130,7 +131,10 @@ def parse_json_body(raw: bytes) -> Any:
     except UnicodeDecodeError as error:
         raise _json_error(f"Invalid UTF-8 start byte 0x{raw[error.start]:02x}", error.start,
                           "json_parse_exception") from None
-    start = len(text) - len(text.lstrip())
+    start = len(text) - len(text.lstrip(" \t\r\n"))
+    problem = depth_problem(text)
+    if problem is not None:
+        raise _json_error(problem, 0, "stream_constraints_exception")
     try:
         value, _ = _DECODER.raw_decode(text, start)
         return value

@@ -1,0 +1,58 @@
+"""Limits on JSON the emulator reads and writes: nesting depth and non-finite numbers.
+
+Jackson refuses documents nested deeper than 1000 levels. The emulator's Python code
+walks parsed documents recursively, so it accepts at most :data:`MAX_DEPTH` levels and
+answers deeper (still legal) documents with a clear 400 rather than failing inside.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+JACKSON_MAX_DEPTH = 1000
+MAX_DEPTH = 200
+
+
+def nesting_depth(text: str) -> int:
+    """The deepest ``{``/``[`` nesting in JSON text (strings are skipped), without parsing it."""
+    depth = deepest = 0
+    in_string = escaped = False
+    for char in text:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif char == "\\":
+                escaped = True
+            elif char == '"':
+                in_string = False
+        elif char == '"':
+            in_string = True
+        elif char in "{[":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif char in "}]":
+            depth -= 1
+    return deepest
+
+
+def depth_problem(text: str) -> str | None:
+    """Why a document is too deep to read, or None."""
+    depth = nesting_depth(text)
+    if depth > JACKSON_MAX_DEPTH:
+        return (f"Document nesting depth ({JACKSON_MAX_DEPTH + 1}) exceeds the maximum allowed ({JACKSON_MAX_DEPTH}, "
+                "from `StreamReadConstraints.getMaxNestingDepth()`)")
+    if depth > MAX_DEPTH:
+        return f"Document nesting depth ({depth}) exceeds the maximum the ML Commons emulator reads ({MAX_DEPTH})"
+    return None
+
+
+def finite(value: Any) -> Any:
+    """Non-finite floats as Jackson writes them by default (``WRITE_NAN_AS_STRINGS``): "NaN", "Infinity"."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return "NaN" if math.isnan(value) else ("Infinity" if value > 0 else "-Infinity")
+    if isinstance(value, dict):
+        return {k: finite(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [finite(v) for v in value]
+    return value
