@@ -1,4 +1,4 @@
-"""Limits on JSON the emulator reads and writes: nesting depth and non-finite numbers.
+"""JSON rules shared by every layer: Jackson's source marker, nesting depth, non-finite numbers.
 
 Jackson refuses documents nested deeper than 1000 levels. The emulator's Python code
 walks parsed documents recursively, so it accepts at most :data:`MAX_DEPTH` levels and
@@ -10,6 +10,8 @@ from __future__ import annotations
 import math
 from typing import Any
 
+# How Jackson (2.16+ and 3) names the input in error locations: the source itself is never echoed.
+JACKSON_SOURCE = "REDACTED (`StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION` disabled)"
 JACKSON_MAX_DEPTH = 1000
 MAX_DEPTH = 200
 

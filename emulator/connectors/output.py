@@ -7,7 +7,7 @@ import re
 from typing import Any
 
 from ..errors import illegal_argument
-from ..jsonlimits import depth_problem
+from ..jsonlimits import JACKSON_SOURCE, depth_problem
 
 _TOKEN = re.compile(r"[^\s\[\]{},:\"]+")
 
@@ -69,9 +69,9 @@ def _jackson_message(body: str, error: json.JSONDecodeError) -> str:
     if match and stripped[:1] not in "[{\"-0123456789":
         return (
             f"Unrecognized token '{match.group(0)}': was expecting (JSON String, Number, Array, Object or token "
-            f"'null', 'true' or 'false')\n at [Source: REDACTED; line: {line}, column: {column}]"
+            f"'null', 'true' or 'false')\n at [Source: {JACKSON_SOURCE}; line: {line}, column: {column}]"
         )
-    return f"{error.msg}\n at [Source: REDACTED; line: {line}, column: {column}]"
+    return f"{error.msg}\n at [Source: {JACKSON_SOURCE}; line: {line}, column: {column}]"
 
 
 def model_tensors(data_as_map: dict[str, Any], status_code: int) -> dict[str, Any]:

@@ -208,5 +208,3 @@ def access_fields_given(parsed: dict[str, Any]) -> bool:
     mode = fields.access_mode(parsed.get("access_mode"), lower_first=False)
     return mode is not None or parsed.get("add_all_backend_roles") is not None or bool(parsed.get("backend_roles"))
 
-
-__all__ = ["parse_connector", "validate_request", "validate_headers", "OpenSearchError", "PROTOCOLS"]

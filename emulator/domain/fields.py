@@ -14,9 +14,9 @@ from typing import Any
 
 from ..connectors.values import java_map
 from ..errors import LocatedError, OpenSearchError
+from ..jsonlimits import JACKSON_SOURCE
 from .store import Document
 
-_JACKSON_SOURCE = "REDACTED (`StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION` disabled)"
 _ABSENT = object()
 
 
@@ -74,7 +74,7 @@ def unexpected_token(container: Any, key: Any, expected: str, value: Any) -> Loc
 
 
 def jackson_error(container: Any, key: Any, message: str) -> LocatedError:
-    return LocatedError(f"{message}\n at [Source: {_JACKSON_SOURCE}; line: {{line}}, column: {{column}}]",
+    return LocatedError(f"{message}\n at [Source: {JACKSON_SOURCE}; line: {{line}}, column: {{column}}]",
                         container=container, key=key, status=400, type="json_parse_exception",
                         is_opensearch_exception=False)
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..errors import OpenSearchError, illegal_argument, java_exception, ml_exception, parse_exception, status_exception
+from ..errors import illegal_argument, java_exception, ml_exception, parse_exception, status_exception
 from . import fields
 from .context import MLContext
 from .ids import new_id, now_millis
@@ -164,5 +164,3 @@ class ModelGroups:
             self.store.put(MODEL_GROUP_INDEX, group_id, doc.source)
             return version
 
-
-__all__ = ["ModelGroups", "MAC_DISABLED", "OpenSearchError"]

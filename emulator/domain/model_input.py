@@ -6,7 +6,7 @@ import json
 from typing import Any
 
 from ..connectors.values import gson_json, java_map
-from ..errors import OpenSearchError, illegal_argument, parse_exception
+from ..errors import illegal_argument, parse_exception
 from . import connector_input, fields
 
 FUNCTION_NAMES = [
@@ -179,5 +179,3 @@ def parse_register(body: Any, *, version_at_least: Any) -> dict[str, Any]:
         raise illegal_argument("model format is null")
     return parsed
 
-
-__all__ = ["parse_register", "function_name", "OpenSearchError"]

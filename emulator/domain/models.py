@@ -26,12 +26,13 @@ from ..errors import (
     status_exception,
 )
 from . import connector_input, fields, model_input
-from .connectors import REMOTE_INFERENCE_DISABLED, Connectors
+from .connectors import REMOTE_INFERENCE_DISABLED, Connectors, merge_connector
+from .connectors import ordered as connector_order
 from .context import MLContext
 from .ids import new_id, now_millis
 from .model_groups import ModelGroups, access_fields_given
 from .search import SearchPhaseExecutionError, run_search
-from .store import CONNECTOR_INDEX, MODEL_GROUP_INDEX, MODEL_INDEX
+from .store import MODEL_GROUP_INDEX, MODEL_INDEX
 from .tasks import Tasks
 from .validation import validate_fields
 
@@ -532,16 +533,9 @@ def _find_action(connector: dict[str, Any], action_type: str) -> dict[str, Any] 
 def _inline_connector(connector: dict[str, Any] | None) -> dict[str, Any] | None:
     if connector is None:
         return None
-    from .connectors import ordered as connector_order
-
     return connector_order({k: v for k, v in connector.items() if k not in ("dry_run", "access_mode")})
 
 
 def _merge_inline(current: dict[str, Any], update: dict[str, Any]) -> dict[str, Any]:
-    from .connectors import merge_connector
-    from .connectors import ordered as connector_order
-
     return connector_order(merge_connector(current, update))
 
-
-__all__ = ["Models", "DeployedModel", "CONNECTOR_INDEX"]

@@ -11,12 +11,11 @@ from ..connectors.support import refuse_unsupported_parameters
 from ..connectors.values import parameter_map
 from ..errors import OpenSearchError, illegal_argument, parse_exception, status_exception
 from . import fields
+from .connector_input import ACTION_TYPES
 from .connectors import REMOTE_INFERENCE_DISABLED
 from .context import MLContext
 from .model_input import function_name
 from .models import Models
-
-ACTION_TYPES = ("PREDICT", "EXECUTE", "BATCH_PREDICT", "CANCEL_BATCH_PREDICT", "BATCH_PREDICT_STATUS")
 
 
 class Predictions:

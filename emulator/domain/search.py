@@ -46,6 +46,7 @@ from typing import Any
 
 from ..connectors.values import java_double
 from ..errors import OpenSearchError, illegal_argument, parse_exception
+from ..jsonlimits import JACKSON_SOURCE
 from .fields import token_kind as _token
 from .store import Document
 
@@ -1241,7 +1242,7 @@ class _Parser:
         line, col = self.loc(path)
         col += _size(value)
         return OpenSearchError(
-            f"{reason}\n at [Source: REDACTED (`StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION` disabled); "
+            f"{reason}\n at [Source: {JACKSON_SOURCE}; "
             f"line: {line}, column: {col}]",
             status=400, type="json_parse_exception", is_opensearch_exception=False,
         )

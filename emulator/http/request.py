@@ -15,7 +15,7 @@ from urllib.parse import parse_qsl, unquote
 
 from ..domain.fields import RawNumber
 from ..errors import OpenSearchError, java_exception
-from ..jsonlimits import depth_problem
+from ..jsonlimits import JACKSON_SOURCE, depth_problem
 
 _NO_BODY = object()
 
@@ -113,7 +113,6 @@ def _decompress(body: bytes, encoding: str) -> bytes:
         ) from None
 
 
-_SOURCE = "REDACTED (`StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION` disabled)"
 _DECODER = json.JSONDecoder(parse_constant=lambda name: _reject_constant(name), parse_float=RawNumber,
                             object_pairs_hook=lambda pairs: _no_duplicates(pairs))
 
@@ -159,7 +158,7 @@ def _reject_constant(name: str) -> Any:
 
 def _json_error(message: str, byte_offset: int, type_: str) -> OpenSearchError:
     """``JacksonExceptionTranslator``: the translated exception over Jackson's own, same reason."""
-    reason = f"{message}\n at [Source: {_SOURCE}; byte offset: #{byte_offset}]"
+    reason = f"{message}\n at [Source: {JACKSON_SOURCE}; byte offset: #{byte_offset}]"
     cause_type = "stream_read_exception" if type_ == "json_parse_exception" else type_
     cause = java_exception(cause_type, reason, status=400)
     error = java_exception(type_, reason, status=400)
