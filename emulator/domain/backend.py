@@ -7,6 +7,7 @@ from typing import Any
 
 import requests
 
+from . import cluster
 from .connectors import Connectors
 from .context import MLContext
 from .model_groups import ModelGroups
@@ -40,6 +41,9 @@ class MLBackend:
             self.store.reset()
             self.settings.reset()
             self.models.reset()
+
+    def cluster_health(self, indices: list[str], wait_for_status: str | None) -> tuple[bool, dict[str, Any]]:
+        return cluster.cluster_health(self.node, self.store, indices, wait_for_status)
 
     def expire_idle_models(self) -> None:
         """Run the node's sync-up duties that depend on time (model TTL)."""
