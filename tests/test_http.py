@@ -147,10 +147,23 @@ def test_root_is_pretty_by_default_and_flags_must_be_booleans(ml_url: str, api: 
 
 
 def test_keep_alive_reuses_the_connection(ml_url: str) -> None:
-    http = requests.Session()
-    for _ in range(3):
-        response = http.get(ml_url)
-        assert response.headers.get("Connection", "keep-alive").lower() != "close"
+    """Three requests on one TCP connection: a server that closed it after the first would fail the second."""
+    import http.client
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(ml_url)
+    connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=5)
+    try:
+        connection.connect()
+        sock = connection.sock
+        for _ in range(3):
+            connection.request("GET", "/_cluster/health")
+            response = connection.getresponse()
+            assert response.status == 200
+            response.read()
+            assert connection.sock is sock and not response.will_close
+    finally:
+        connection.close()
 
 
 def test_search_without_body_or_source_is_a_parse_error(api: Api) -> None:
