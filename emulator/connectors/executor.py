@@ -8,6 +8,7 @@ first error a bad request meets is the one a real node reports.
 from __future__ import annotations
 
 import codecs
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -189,14 +190,26 @@ def _header_values(response: requests.Response, name: str) -> list[str]:
     return [v.strip() for v in value.split(",")] if value else []
 
 
+_ERRNO_PREFIX = re.compile(r"^\[Errno -?\d+\]\s*")
+
+
 def _describe(error: requests.RequestException) -> str:
+    """A short cause: the innermost error's own text (the plugin shows its Java client's wording instead)."""
     if isinstance(error, requests.ConnectTimeout):
         return "connection timed out"
     if isinstance(error, requests.ReadTimeout):
         return "Read timed out"
-    if isinstance(error, requests.ConnectionError):
-        return "Connection refused"
-    return type(error).__name__
+    cause: BaseException = error
+    while True:
+        inner = cause.__cause__ or cause.__context__ or (cause.args[0] if cause.args and
+                                                        isinstance(cause.args[0], BaseException) else None)
+        if inner is None or inner is cause:
+            break
+        cause = inner
+    reason = getattr(cause, "reason", None)
+    text = str(reason if isinstance(reason, BaseException) else cause)
+    text = text.rsplit(": ", 1)[-1] if "Max retries exceeded" in text or "Failed to establish" in text else text
+    return _ERRNO_PREFIX.sub("", text) or type(error).__name__
 
 
 def predict(
