@@ -208,7 +208,9 @@ def test_connection_failure_is_reported(api: Api, ml_vendor: Any) -> None:
     status, body = api("POST", f"{M}/{model_id}/_predict", {"parameters": {}})
     assert status == 500
     assert body["error"]["type"] == "status_exception"
-    assert body["error"]["reason"].startswith("Error communicating with remote model: ")
+    assert body["error"]["reason"].startswith(
+        "Error communicating with remote model: Connection refused by Responses - the call doesn't match any "
+        "registered mock.")
 
 
 def test_integers_stay_integers_from_3_5_and_become_doubles_before(ml_vendor: Any) -> None:
