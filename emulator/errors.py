@@ -32,6 +32,8 @@ class OpenSearchError(Exception):
         self.metadata = dict(metadata or {})
         # Only OpenSearchException subclasses are unwrapped by guessRootCauses.
         self.is_opensearch_exception = is_opensearch_exception
+        # Failures attached with addSuppressed (earlier attempts of a retried call), rendered as "suppressed".
+        self.suppressed: list[OpenSearchError] = []
 
     def with_status(self, status: int) -> OpenSearchError:
         """The same error answered with another HTTP status (``new BytesRestResponse(channel, status, e)``)."""
@@ -60,13 +62,19 @@ class OpenSearchError(Exception):
         error.update(self._fragment())
         if self.cause is not None:
             error["caused_by"] = self.cause._caused_by()
+        self._add_suppressed(error)
         return {"error": error, "status": self.status}
 
     def _caused_by(self) -> dict[str, Any]:
         body = self._fragment()
         if self.cause is not None:
             body["caused_by"] = self.cause._caused_by()
+        self._add_suppressed(body)
         return body
+
+    def _add_suppressed(self, body: dict[str, Any]) -> None:
+        if self.suppressed:
+            body["suppressed"] = [other._caused_by() for other in self.suppressed]
 
 
 def status_exception(reason: str, status: int, cause: OpenSearchError | None = None) -> OpenSearchError:

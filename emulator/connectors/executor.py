@@ -1,8 +1,10 @@
-"""Runs one remote predict: builds the vendor request from a deployed connector and sends it with requests.
+"""Runs a predict through a deployed connector: pre-process, request, retries, the call, post-process.
 
-The order of checks follows the plugin's per-call order (payload, placeholders,
-trusted URL, method, empty body, URI, headers, network guard, send), so that the
-first error a bad request meets is the one a real node reports.
+The order of steps and checks follows ``RemoteConnectorExecutor`` and its HTTP and AWS
+executors (chunking of text documents, parameter merge, payload checks, throttling,
+retries, trusted URL, method, empty body, URI, headers, network guard, signing, send,
+then ``MLSdkAsyncHttpResponseHandler``), so that the first error a bad request meets
+is the one a real node reports.
 """
 
 from __future__ import annotations
@@ -16,15 +18,19 @@ from urllib.parse import urlsplit
 
 import requests
 
-from ..errors import OpenSearchError, illegal_argument, status_exception
+from ..errors import OpenSearchError, illegal_argument, ml_exception, status_exception
+from . import postprocess, preprocess
 from .endpoints import check_network, check_trusted
 from .input_headers import resolve_headers
-from .output import model_tensors, parse_response_body
-from .payload import build_payload, runtime_parameters
+from .mlinput import Dataset, RemoteInput, TextDocsInput
+from .payload import add_to_string_parameters, build_payload, escape_request_parameters
+from .retry import with_retries
+from .sigv4 import sign, signing_for
 from .templates import substitute
 
 REMOTE_SERVICE_ERROR = "Error from remote service: "
 _METHODS = ("POST", "GET", "PUT", "DELETE")
+STEP_SIZE = "input_docs_processed_step_size"
 
 
 @dataclass(frozen=True)
@@ -37,8 +43,15 @@ class ExecutionOptions:
     max_json_size: int = 100_000_000
     check_trusted_at_predict: bool = True
     integers_preserved: bool = True
+    # 3.7+: a response_filter that finds nothing falls back to the whole response.
+    filter_falls_back: bool = True
+    # 3.3+: an IllegalArgumentException while reading the answer reaches the client as a 400.
+    illegal_argument_passes: bool = True
+    # 3.2+: empty bodies are judged after the status (502 / "... with empty body").
+    empty_body_after_status: bool = True
     # The model's token bucket (its ``request``), checked once the payload is built.
     acquire: Callable[[], bool] | None = None
+    sleep: Callable[[float], None] | None = None
 
 
 @dataclass(frozen=True)
@@ -49,6 +62,16 @@ class RemoteRequest:
     body: bytes | None
     connect_timeout: float
     read_timeout: float
+    verify: bool = True
+
+
+@dataclass(frozen=True)
+class Deployment:
+    """What a deployed model hands the executor: the connector and its deploy-time headers and regexes."""
+
+    connector: Mapping[str, Any]
+    headers: Mapping[str, Mapping[str, str | None]]
+    trusted_regexes: list[str]
 
 
 def find_action(connector: Mapping[str, Any], action_type: str) -> dict[str, Any]:
@@ -58,49 +81,132 @@ def find_action(connector: Mapping[str, Any], action_type: str) -> dict[str, Any
     raise illegal_argument(f"no {action_type} action found")
 
 
-def prepare(
-    connector: Mapping[str, Any],
-    deploy_headers: Mapping[str, str | None],
-    trusted_regexes: list[str],
-    request_parameters: Mapping[str, str | None],
-    action_type: str,
-    options: ExecutionOptions,
-) -> RemoteRequest:
+def execute(session: requests.Session, deployment: Deployment, dataset: Dataset, action_type: str,
+            options: ExecutionOptions) -> dict[str, Any]:
+    """``executeAction``: one remote call per chunk of documents (or one call), one ``inference_results`` each."""
+    connector = deployment.connector
+    if isinstance(dataset, TextDocsInput):
+        chunks = _chunks(connector, dataset, action_type)
+    else:
+        chunks = [dataset]
+    results = [_call(session, deployment, chunk, action_type, options) for chunk in chunks]
+    return {"inference_results": results}
+
+
+def _chunks(connector: Mapping[str, Any], dataset: TextDocsInput, action_type: str) -> list[Dataset]:
+    """``calculateChunkSize``: the connector's step size, else one call per document for Bedrock and scripts."""
+    docs = dataset.docs
+    step_text = (connector.get("parameters") or {}).get(STEP_SIZE)
+    if step_text is not None:
+        step = _java_int(step_text)
+        if step <= 0:
+            raise illegal_argument(f"Invalid parameter: {STEP_SIZE}. It must be positive integer.")
+    else:
+        function = find_action(connector, action_type).get("pre_process_function")
+        per_doc = function is not None and (function == preprocess.BEDROCK_EMBEDDING
+                                            or function not in preprocess.BUILT_INS)
+        step = 1 if per_doc else max(len(docs), 1)
+    # Each chunk is a fresh TEXT_EMBEDDING input carrying the request's algorithm parameters.
+    return [TextDocsInput(docs[i : i + step], "TEXT_EMBEDDING", dataset.algo_parameters)
+            for i in range(0, len(docs), step)]
+
+
+def _java_int(text: str | None) -> int:
+    """``Integer.parseInt``: a NumberFormatException (an IllegalArgumentException) for anything else."""
+    if text is not None and re.fullmatch(r"[+-]?\d+", text) and -(2**31) <= int(text) < 2**31:
+        return int(text)
+    shown = "null" if text is None else f'"{text}"'
+    raise OpenSearchError(f"For input string: {shown}" if text is not None else "Cannot parse null string: null",
+                          status=400, type="number_format_exception", is_opensearch_exception=False)
+
+
+def _call(session: requests.Session, deployment: Deployment, dataset: Dataset, action_type: str,
+          options: ExecutionOptions) -> dict[str, Any]:
+    """``preparePayloadAndInvoke`` for one chunk."""
+    connector = deployment.connector
     action = find_action(connector, action_type)
-    parameters = runtime_parameters(connector.get("parameters") or {}, request_parameters)
+    connector_parameters: Mapping[str, str | None] = connector.get("parameters") or {}
+    parameters: dict[str, str | None] = dict(connector_parameters)
+    request_parameters: dict[str, str | None] = {}
+    if isinstance(dataset, RemoteInput):
+        request_parameters = escape_request_parameters(dataset.parameters)
+    parameters.update(request_parameters)
+    if isinstance(dataset, TextDocsInput) and dataset.algo_parameters is not None:
+        parameters.update(dataset.algo_parameters)
+    processed = preprocess.run(action.get("pre_process_function"), dataset, parameters, connector_parameters,
+                               run_script=_pre_script)
+    if processed is not None:
+        parameters.update(escape_request_parameters(processed))
+    # Request parameters always win over what the pre-process produced.
+    parameters.update(request_parameters)
+    add_to_string_parameters(parameters)
     payload = build_payload(action.get("request_body"), parameters)
     if options.acquire is not None and not options.acquire():
         raise status_exception("Request is throttled at model level.", 429)
+    client_config = connector.get("client_config") or {}
+
+    def attempt() -> dict[str, Any]:
+        request = build_request(deployment, action, parameters, payload, action_type, options)
+        status, body, headers = _send(session, request)
+        return _answer(status, body, headers, action, parameters, action_type, options)
+
+    if int(client_config.get("max_retry_times", 0)) != 0:
+        return with_retries(attempt, client_config, **({"sleep": options.sleep} if options.sleep else {}))
+    return attempt()
+
+
+def _pre_script(source: str, params: dict[str, Any]) -> str | None:
+    from . import painless  # TEMP
+
+    return painless.compile_script(source).execute(params, number_model=painless.NumberModel.GSON)
+
+
+def build_request(deployment: Deployment, action: Mapping[str, Any], parameters: Mapping[str, str | None],
+                  payload: str | None, action_type: str, options: ExecutionOptions) -> RemoteRequest:
+    """``invokeRemoteService`` up to the send: URL, method, body, URI, headers, network guard, signing."""
+    connector = deployment.connector
     url = substitute(action["url"], parameters)
     if options.check_trusted_at_predict:
-        check_trusted(url, trusted_regexes)
+        check_trusted(url, deployment.trusted_regexes)
     method = str(action.get("method", "")).upper()
     if method not in _METHODS:
         raise illegal_argument("unsupported http method")
-    if method == "POST" and not payload and action_type.upper() != "CANCEL_BATCH_PREDICT":
+    charset = parameters.get("charset") or "UTF-8"
+    body = _encode(payload, charset)
+    if method == "POST" and not body and action_type.upper() != "CANCEL_BATCH_PREDICT":
         raise illegal_argument("Content length is 0. Aborting request to remote model")
     _check_uri(url)
+    # The plugin resolves credentials once at deploy, from the PREDICT action's headers.
+    deploy_headers = deployment.headers.get("PREDICT") or deployment.headers.get(action_type.upper()) or {}
     headers = resolve_headers(deploy_headers, parameters, connector.get("protocol"))
     if not any(name.lower() == "content-type" for name in headers):
         headers["Content-Type"] = "application/json"
+    if not any(name.lower() == "content-length" for name in headers):
+        headers["Content-Length"] = str(len(body or b""))
     check_network(url, private_ip_enabled=options.private_ip_enabled,
                   restricted_ip_patterns=options.restricted_ip_patterns,
                   trusted_private_endpoints=options.trusted_private_endpoints)
-    charset = parameters.get("charset") or "UTF-8"
-    try:
-        # Lone surrogates (legal in Java strings) become '?' as String.getBytes does.
-        if not codecs.lookup(charset)._is_text_encoding or codecs.lookup(charset).name == "idna":
-            raise LookupError(charset)
-        body = payload.encode(charset, errors="replace") if payload else None
-    except (LookupError, UnicodeError):
-        # Charset.forName: UnsupportedCharsetException, an IllegalArgumentException.
-        raise OpenSearchError(charset, status=400, type="unsupported_charset_exception",
-                              is_opensearch_exception=False) from None
+    if connector.get("protocol") == "aws_sigv4":
+        signing = signing_for(connector.get("credential") or {}, connector.get("parameters") or {})
+        headers = sign(method, url, headers, body, signing)
     client_config = connector.get("client_config") or {}
     return RemoteRequest(
         method, url, headers, body,
         float(client_config.get("connection_timeout", 30)), float(client_config.get("read_timeout", 30)),
+        verify=not client_config.get("skip_ssl_verification", False),
     )
+
+
+def _encode(payload: str | None, charset: str) -> bytes | None:
+    try:
+        # Lone surrogates (legal in Java strings) become '?' as String.getBytes does.
+        if not codecs.lookup(charset)._is_text_encoding or codecs.lookup(charset).name == "idna":
+            raise LookupError(charset)
+        return payload.encode(charset, errors="replace") if payload else None
+    except (LookupError, UnicodeError):
+        # Charset.forName: UnsupportedCharsetException, an IllegalArgumentException.
+        raise OpenSearchError(charset, status=400, type="unsupported_charset_exception",
+                              is_opensearch_exception=False) from None
 
 
 def _check_uri(url: str) -> None:
@@ -140,38 +246,60 @@ def _uri_part(url: str, index: int) -> str:
     return "path"
 
 
-def send(
-    session: requests.Session, request: RemoteRequest, action_type: str, options: ExecutionOptions
-) -> dict[str, Any]:
-    """Send the request and turn the vendor answer into one ``inference_results`` entry."""
+def _send(session: requests.Session, request: RemoteRequest) -> tuple[int, str, Mapping[str, str]]:
     try:
         response = session.request(
             request.method, request.url, headers=request.headers, data=request.body,
-            timeout=(request.connect_timeout, request.read_timeout), allow_redirects=False,
+            timeout=(request.connect_timeout, request.read_timeout), allow_redirects=False, verify=request.verify,
         )
     except requests.RequestException as error:
         raise status_exception(f"Error communicating with remote model: {_describe(error)}", 500) from None
     except Exception as error:  # noqa: BLE001 - anything the HTTP client throws fails the call, as in the plugin
         raise status_exception(f"Error communicating with remote model: {error}", 500) from None
-    status = response.status_code
-    body = response.content.decode("utf-8", errors="replace")
+    return response.status_code, response.content.decode("utf-8", errors="replace"), response.headers
+
+
+def _answer(status: int, body: str, headers: Mapping[str, str], action: Mapping[str, Any],
+            parameters: Mapping[str, str | None], action_type: str, options: ExecutionOptions) -> dict[str, Any]:
+    """``MLSdkAsyncHttpResponseHandler``: vendor errors, empty bodies, then the post-process."""
+    action_name = action_type.upper()
+    if not options.empty_body_after_status and not body.strip():
+        raise illegal_argument("No response from model")
     if status < 200 or status > 300:
         vendor_status, status = status, _answer_status(status)
-        if not body.strip():
-            raise status_exception(f"Remote service returned error status {vendor_status} with empty body", status)
-        if any(v.startswith("ThrottlingException") for v in _header_values(response, "x-amzn-ErrorType")):
+        if any(v.startswith("ThrottlingException") for v in _header_values(headers, "x-amzn-ErrorType")):
             raise OpenSearchError(
                 REMOTE_SERVICE_ERROR + "The request was denied due to remote server throttling. To change the retry "
                 "policy and behavior, please update the connector client_config.",
                 status=status, type="remote_connector_throttling_exception",
             )
+        if not body.strip():
+            raise status_exception(f"Remote service returned error status {vendor_status} with empty body", status)
         raise status_exception(REMOTE_SERVICE_ERROR + body, status)
-    if not body.strip() and action_type.upper() != "CANCEL_BATCH_PREDICT":
+    if not body.strip() and action_name != "CANCEL_BATCH_PREDICT":
         raise status_exception("Remote service returned empty response body", 502)
-    data = parse_response_body(
-        body, max_json_size=options.max_json_size, integers_preserved=options.integers_preserved
+    function = preprocess.fill_function_parameters(action.get("post_process_function"), parameters)
+    output_options = postprocess.OutputOptions(
+        max_json_size=options.max_json_size, integers_preserved=options.integers_preserved,
+        filter_falls_back=options.filter_falls_back,
     )
-    return model_tensors(data, status)
+    def post_script(source: str, params: dict[str, Any]) -> str | None:
+        from . import painless  # TEMP
+
+        number_model = painless.NumberModel.JACKSON if options.integers_preserved else painless.NumberModel.GSON
+        return painless.compile_script(source).execute(params, number_model=number_model)
+
+    try:
+        tensors = postprocess.process(body, function, parameters, output_options, post_script)
+    except OpenSearchError as error:
+        if error.type == "illegal_argument_exception" and options.illegal_argument_passes:
+            raise
+        raise ml_exception("m_l_exception", f"Fail to execute {action_name} in aws connector", cause=error) from None
+    entry: dict[str, Any] = {}
+    if tensors:
+        entry["output"] = tensors
+    entry["status_code"] = status
+    return entry
 
 
 def _answer_status(vendor_status: int) -> int:
@@ -185,8 +313,8 @@ def _answer_status(vendor_status: int) -> int:
     return vendor_status
 
 
-def _header_values(response: requests.Response, name: str) -> list[str]:
-    value = response.headers.get(name)
+def _header_values(headers: Mapping[str, str], name: str) -> list[str]:
+    value = headers.get(name)
     return [v.strip() for v in value.split(",")] if value else []
 
 
@@ -210,19 +338,3 @@ def _describe(error: requests.RequestException) -> str:
     text = str(reason if isinstance(reason, BaseException) else cause)
     text = text.rsplit(": ", 1)[-1] if "Max retries exceeded" in text or "Failed to establish" in text else text
     return _ERRNO_PREFIX.sub("", text) or type(error).__name__
-
-
-def predict(
-    session: requests.Session,
-    connector: Mapping[str, Any],
-    deploy_headers: Mapping[str, Mapping[str, str | None]],
-    trusted_regexes: list[str],
-    request_parameters: Mapping[str, str | None],
-    action_type: str,
-    options: ExecutionOptions,
-) -> dict[str, Any]:
-    """One remote call for remote-parameter input: ``{"inference_results": [...]}``."""
-    # The plugin resolves credentials once at deploy, from the PREDICT action's headers.
-    headers = deploy_headers.get("PREDICT") or deploy_headers.get(action_type.upper()) or {}
-    request = prepare(connector, headers, trusted_regexes, request_parameters, action_type, options)
-    return {"inference_results": [send(session, request, action_type, options)]}

@@ -1,4 +1,4 @@
-"""The predict answer: vendor response bodies wrapped as ML Commons model tensors."""
+"""Reading vendor response bodies as ML Commons does (``StringUtils.fromJson``): limits, numbers, errors."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from typing import Any
 
 from ..errors import illegal_argument
 from ..jsonlimits import JACKSON_SOURCE, depth_problem
+from .values import gson_doubles
 
 _TOKEN = re.compile(r"[^\s\[\]{},:\"]+")
 
@@ -25,21 +26,13 @@ def _reject_constant(name: str) -> Any:
     raise ValueError(f"Non-standard token '{name}': enable `JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS` to allow")
 
 
-def _doubles(value: Any) -> Any:
-    """Before 3.5 the plugin converted every number through Gson, so integers came back as doubles."""
-    if isinstance(value, bool) or value is None:
-        return value
-    if isinstance(value, int):
-        return float(value)
-    if isinstance(value, dict):
-        return {k: _doubles(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_doubles(v) for v in value]
-    return value
+def parse_response_body(body: str, *, max_json_size: int, integers_preserved: bool,
+                        default_key: str = "response") -> dict[str, Any]:
+    """``StringUtils.fromJson(body, key)``: object as-is, array under ``key``, else an error.
 
-
-def parse_response_body(body: str, *, max_json_size: int, integers_preserved: bool) -> dict[str, Any]:
-    """``StringUtils.fromJson(body, "response")``: object as-is, array under ``response``, else an error."""
+    From 3.5 the plugin parses with Jackson (integers stay integers, duplicate keys are refused);
+    before, Gson made every number a double.
+    """
     if max_json_size > 0 and len(body.encode("utf-8")) > max_json_size:
         raise illegal_argument(f"JSON string size exceeds maximum allowed size ({max_json_size} bytes)")
     problem = depth_problem(body)
@@ -55,10 +48,10 @@ def parse_response_body(body: str, *, max_json_size: int, integers_preserved: bo
     if isinstance(parsed, dict):
         result = parsed
     elif isinstance(parsed, list):
-        result = {"response": parsed}
+        result = {default_key: parsed}
     else:
         raise illegal_argument("Unsupported response type")
-    return result if integers_preserved else _doubles(result)
+    return result if integers_preserved else gson_doubles(result)
 
 
 def _jackson_message(body: str, error: json.JSONDecodeError) -> str:
@@ -72,8 +65,3 @@ def _jackson_message(body: str, error: json.JSONDecodeError) -> str:
             f"'null', 'true' or 'false')\n at [Source: {JACKSON_SOURCE}; line: {line}, column: {column}]"
         )
     return f"{error.msg}\n at [Source: {JACKSON_SOURCE}; line: {line}, column: {column}]"
-
-
-def model_tensors(data_as_map: dict[str, Any], status_code: int) -> dict[str, Any]:
-    """One ``inference_results`` entry with the default (no post-process) tensor."""
-    return {"output": [{"name": "response", "dataAsMap": data_as_map}], "status_code": status_code}

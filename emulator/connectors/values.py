@@ -84,8 +84,12 @@ def java_map(values: dict[str, Any]) -> dict[str, Any]:
     return {key: values[key] for key in hashmap_order(list(values))}
 
 
-def gson_json(value: Any) -> str:
-    """Compact JSON as Gson writes it for the plugin (numbers as Java prints them, no HTML escaping)."""
+def gson_json(value: Any, *, hash_order: bool = True) -> str:
+    """Compact JSON as Gson writes it for the plugin (numbers as Java prints them, no HTML escaping).
+
+    Maps the plugin parsed with Jackson into a ``HashMap`` are written in hash order; maps Gson
+    parsed itself (``LinkedTreeMap``) keep their order (``hash_order=False``).
+    """
     if value is None:
         return "null"
     if value is True:
@@ -100,10 +104,12 @@ def gson_json(value: Any) -> str:
         return _gson_string(value)
     if isinstance(value, dict):
         # Parsed request objects are HashMaps in the plugin, so Gson writes their keys in hash order.
-        ordered = java_map({str(k): v for k, v in value.items()})
-        return "{" + ",".join(_gson_string(k) + ":" + gson_json(v) for k, v in ordered.items()) + "}"
+        items = {str(k): v for k, v in value.items()}
+        ordered = java_map(items) if hash_order else items
+        return "{" + ",".join(_gson_string(k) + ":" + gson_json(v, hash_order=hash_order)
+                              for k, v in ordered.items()) + "}"
     if isinstance(value, (list, tuple)):
-        return "[" + ",".join(gson_json(v) for v in value) + "]"
+        return "[" + ",".join(gson_json(v, hash_order=hash_order) for v in value) + "]"
     return _gson_string(str(value))
 
 
@@ -122,6 +128,19 @@ def _gson_string(text: str) -> str:
         else:
             out.append(ch)
     return '"' + "".join(out) + '"'
+
+
+def gson_doubles(value: Any) -> Any:
+    """A value as Gson parses JSON into ``Object``: every number becomes a Double."""
+    if isinstance(value, bool) or value is None:
+        return value
+    if isinstance(value, int):
+        return float(value)
+    if isinstance(value, dict):
+        return {k: gson_doubles(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [gson_doubles(v) for v in value]
+    return value
 
 
 def parameter_string(value: Any) -> str | None:

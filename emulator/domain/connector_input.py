@@ -162,6 +162,8 @@ def _parse_inline(body: Any, *, version_at_least: Any) -> dict[str, Any] | None:
     if protocol in ("http", "aws_sigv4"):
         parsed.pop("url", None)
         parsed.pop("headers", None)
+    if protocol == "aws_sigv4":
+        validate_aws(parsed)
     return parsed
 
 
@@ -208,3 +210,14 @@ def access_fields_given(parsed: dict[str, Any]) -> bool:
     mode = fields.access_mode(parsed.get("access_mode"), lower_first=False)
     return mode is not None or parsed.get("add_all_backend_roles") is not None or bool(parsed.get("backend_roles"))
 
+
+def validate_aws(parsed: dict[str, Any]) -> None:
+    """``AwsConnector.validate``: keys, service name and region must be somewhere."""
+    credential = parsed.get("credential") or {}
+    parameters = parsed.get("parameters") or {}
+    if "access_key" not in credential or "secret_key" not in credential:
+        raise illegal_argument("Missing credential")
+    if "service_name" not in parameters and "service_name" not in credential:
+        raise illegal_argument("Missing service name")
+    if "region" not in parameters and "region" not in credential:
+        raise illegal_argument("Missing region")

@@ -71,7 +71,7 @@ class Connectors:
         if parsed.get("dry_run"):
             return {"connector_id": "dryRunConnector"}
         if protocol == "aws_sigv4":
-            validate_aws(parsed)
+            connector_input.validate_aws(parsed)
         actions = parsed.get("actions")
         if actions is None:
             raise illegal_argument("No actions configured for this connector")
@@ -194,15 +194,3 @@ def merge_connector(source: dict[str, Any], parsed: dict[str, Any]) -> dict[str,
     if mode is not None:
         merged["access"] = mode
     return merged
-
-
-def validate_aws(parsed: dict[str, Any]) -> None:
-    """``AwsConnector.validate``: keys, service name and region must be somewhere."""
-    credential = parsed.get("credential") or {}
-    parameters = parsed.get("parameters") or {}
-    if not credential.get("access_key") or not credential.get("secret_key"):
-        raise illegal_argument("Missing credential")
-    if not (parameters.get("service_name") or credential.get("service_name")):
-        raise illegal_argument("Missing service name")
-    if not (parameters.get("region") or credential.get("region")):
-        raise illegal_argument("Missing region")
