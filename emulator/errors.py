@@ -37,8 +37,16 @@ class OpenSearchError(Exception):
 
     def with_status(self, status: int) -> OpenSearchError:
         """The same error answered with another HTTP status (``new BytesRestResponse(channel, status, e)``)."""
-        return OpenSearchError(self.reason, status=status, type=self.type, cause=self.cause, metadata=self.metadata,
+        copy = OpenSearchError(self.reason, status=status, type=self.type, cause=self.cause, metadata=self.metadata,
                                is_opensearch_exception=self.is_opensearch_exception)
+        copy.suppressed = list(self.suppressed)
+        return copy
+
+    def with_suppressed(self, others: list[OpenSearchError]) -> OpenSearchError:
+        """This error with ``others`` attached as suppressed (``Throwable.addSuppressed``)."""
+        copy = self.with_status(self.status)
+        copy.suppressed = [*self.suppressed, *others]
+        return copy
 
     def _fragment(self) -> dict[str, Any]:
         body: dict[str, Any] = {"type": self.type, "reason": self.reason}
