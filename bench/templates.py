@@ -105,47 +105,51 @@ def environ(path: str, body: dict[str, Any]) -> dict[str, Any]:
             "SERVER_PORT": "9200", "wsgi.url_scheme": "http"}
 
 
+def measure(name: str, shape: dict[str, Any], rounds: int) -> tuple[float, float, float]:
+    emu = Emulator()
+    vendor = responses.RequestsMock(assert_all_requests_are_fired=False)
+    vendor.post(shape["url"], json=shape["answer"])
+    emu.session = session_for(vendor)
+    client = emu.client()
+    connector_id = client.plugins.ml.create_connector(body=shape["connector"])["connector_id"]
+    model_id = client.plugins.ml.register_model(
+        body={"name": name, "function_name": "remote", "connector_id": connector_id},
+        params={"deploy": "true"})["model_id"]
+    deployed = emu.backend.models.deployed(model_id)
+    assert deployed is not None
+    deployment = executor.Deployment(deployed.connector, deployed.headers, deployed.trusted_regexes)
+    act = deployment.connector["actions"][0]
+    request_parameters = parameter_map(shape["parameters"])
+    options = executor.ExecutionOptions()
+
+    def payload() -> Any:
+        merged = runtime_parameters(deployment.connector["parameters"], request_parameters)
+        return build_payload(act["request_body"], merged)
+
+    def request() -> Any:
+        merged = runtime_parameters(deployment.connector["parameters"], request_parameters)
+        body = build_payload(act["request_body"], merged)
+        return executor.build_request(deployment, act, merged, body, "PREDICT", options)
+
+    path = f"/_plugins/_ml/models/{model_id}/_predict"
+    predict_body = {"parameters": shape["parameters"]}
+
+    def predict() -> Any:
+        status, _, answer = emu.wsgi_app.handle(environ(path, predict_body))
+        assert status == 200, answer
+
+    with vendor:
+        return median_us(payload, rounds), median_us(request, rounds), median_us(predict, max(rounds // 4, 50))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=2000)
     rounds = parser.parse_args().rounds
     print(f"{'connector shape':30} {'payload µs':>11} {'request µs':>11} {'predict µs':>11}")
     for name, shape in SHAPES.items():
-        emu = Emulator()
-        vendor = responses.RequestsMock(assert_all_requests_are_fired=False)
-        vendor.post(shape["url"], json=shape["answer"])
-        emu.session = session_for(vendor)
-        client = emu.client()
-        connector_id = client.plugins.ml.create_connector(body=shape["connector"])["connector_id"]
-        model_id = client.plugins.ml.register_model(
-            body={"name": name, "function_name": "remote", "connector_id": connector_id},
-            params={"deploy": "true"})["model_id"]
-        deployed = emu.backend.models.deployed(model_id)
-        assert deployed is not None
-        deployment = executor.Deployment(deployed.connector, deployed.headers, deployed.trusted_regexes)
-        act = deployment.connector["actions"][0]
-        request_parameters = parameter_map(shape["parameters"])
-        options = executor.ExecutionOptions()
-
-        def payload() -> Any:
-            merged = runtime_parameters(deployment.connector["parameters"], request_parameters)
-            return build_payload(act["request_body"], merged)
-
-        def request() -> Any:
-            merged = runtime_parameters(deployment.connector["parameters"], request_parameters)
-            body = build_payload(act["request_body"], merged)
-            return executor.build_request(deployment, act, merged, body, "PREDICT", options)
-
-        path = f"/_plugins/_ml/models/{model_id}/_predict"
-        body = {"parameters": shape["parameters"]}
-
-        def predict() -> Any:
-            status, _, answer = emu.wsgi_app.handle(environ(path, body))
-            assert status == 200, answer
-
-        with vendor:
-            print(f"{name:30} {median_us(payload, rounds):11.1f} {median_us(request, rounds):11.1f} "
-                  f"{median_us(predict, max(rounds // 4, 50)):11.1f}")
+        payload, request, predict = measure(name, shape, rounds)
+        print(f"{name:30} {payload:11.1f} {request:11.1f} {predict:11.1f}")
 
 
 if __name__ == "__main__":
