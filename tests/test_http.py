@@ -174,3 +174,13 @@ def test_search_without_body_or_source_is_a_parse_error(api: Api) -> None:
 def test_put_on_a_search_path_reaches_the_update_route_like_the_path_trie(api: Api) -> None:
     assert api("PUT", "/_plugins/_ml/models/_search", {"name": "x"}) == (404, error(
         "status_exception", "Failed to find model to update with the provided model id: _search", 404))
+
+
+def test_doubles_are_written_as_jackson_writes_them() -> None:
+    from emulator.http.render import to_json
+
+    body = {"data": [0.0001, 1e-05, 12345678.0, 0.5, 3.0, 100, 0.001, -0.00099, 1e16], "s": "0.0001 1e-05",
+            "nested": {"x": [[2.5e-7]]}}
+    assert to_json(body) == (b'{"data":[1.0E-4,1.0E-5,1.2345678E7,0.5,3.0,100,0.001,-9.9E-4,1.0E16],'
+                             b'"s":"0.0001 1e-05","nested":{"x":[[2.5E-7]]}}')
+    assert to_json({"a": [1e-4]}, pretty=True) == b'{\n  "a" : [\n    1.0E-4\n  ]\n}\n'

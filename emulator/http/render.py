@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import json
+import math
+import re
+import secrets
 from typing import Any
 
+from ..connectors.values import java_double
 from ..errors import OpenSearchError, RawHttpError
 from ..jsonlimits import finite
 
@@ -23,10 +27,48 @@ def to_json(body: Any, *, pretty: bool = False) -> bytes:
 
 
 def _encode(body: Any, pretty: bool) -> bytes:
-    if pretty:
-        return (_PRETTY.encode(body) + "\n").encode("utf-8", errors="replace")
+    spelled: list[str] = []
+    nonce = secrets.token_hex(4)
+    body = _java_floats(body, spelled, nonce)
+    text = _PRETTY.encode(body) + "\n" if pretty else _COMPACT.encode(body)
+    if spelled:
+        marker = re.compile(r'"\\u0000' + nonce + r':(\d+)\\u0000"')
+        text = marker.sub(lambda m: spelled[int(m.group(1))], text)
     # Java strings may hold lone surrogates; its UTF-8 encoder writes them as '?', and so does this.
-    return _COMPACT.encode(body).encode("utf-8", errors="replace")
+    return text.encode("utf-8", errors="replace")
+
+
+def _differs(value: float) -> bool:
+    """Whether Jackson (``Double.toString``) spells this double otherwise than Python: below 1e-3 or from 1e7."""
+    magnitude = abs(value)
+    return (magnitude < 1e-3 or magnitude >= 1e7) and magnitude != 0.0 and math.isfinite(value)
+
+
+def _java_floats(node: Any, spelled: list[str], nonce: str) -> Any:
+    """``node`` with each double Java spells differently replaced by a marker string (the same object if none).
+
+    The markers are swapped for Java's spelling after encoding: the C encoder offers no hook for floats.
+    """
+    if isinstance(node, float):
+        if _differs(node):
+            spelled.append(java_double(node))
+            return f"\x00{nonce}:{len(spelled) - 1}\x00"
+        return node
+    if isinstance(node, list):
+        if not any(isinstance(v, (float, list, dict)) and (not isinstance(v, float) or _differs(v)) for v in node):
+            return node
+        return [_java_floats(v, spelled, nonce) for v in node]
+    if isinstance(node, dict):
+        changed = None
+        for key, value in node.items():
+            if isinstance(value, (float, list, dict)):
+                new = _java_floats(value, spelled, nonce)
+                if new is not value:
+                    if changed is None:
+                        changed = dict(node)
+                    changed[key] = new
+        return node if changed is None else changed
+    return node
 
 
 def error_body(error: OpenSearchError | RawHttpError) -> tuple[int, dict[str, Any]]:
