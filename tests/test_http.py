@@ -8,6 +8,7 @@ import json
 import requests
 from opensearchpy import OpenSearch
 
+from emulator.http.render import to_json
 from tests import builders
 from tests.builders import error
 from tests.conftest import Api
@@ -177,8 +178,6 @@ def test_put_on_a_search_path_reaches_the_update_route_like_the_path_trie(api: A
 
 
 def test_doubles_are_written_as_jackson_writes_them() -> None:
-    from emulator.http.render import to_json
-
     body = {"data": [0.0001, 1e-05, 12345678.0, 0.5, 3.0, 100, 0.001, -0.00099, 1e16], "s": "0.0001 1e-05",
             "nested": {"x": [[2.5e-7]]}}
     assert to_json(body) == (b'{"data":[1.0E-4,1.0E-5,1.2345678E7,0.5,3.0,100,0.001,-9.9E-4,1.0E16],'
