@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 import hashlib
 import json
+import threading
 from typing import Any
 
 import pytest
@@ -15,6 +16,7 @@ from botocore.awsrequest import AWSRequest
 from botocore.credentials import Credentials
 
 from emulator import Emulator
+from emulator.connectors import pools
 from emulator.connectors.sigv4 import AwsSigning, sign
 from emulator.vendors.responses_adapter import session_for
 from tests.builders import action, connector, error
@@ -292,3 +294,27 @@ def test_sent_body_has_content_length_and_default_content_type(api: Api, ml_vend
     headers = ml_vendor.calls[0].request.headers
     assert (headers["Content-Type"], headers["Content-Length"]) == ("application/json", str(len('{"a": "é"}'.encode())))
     assert json.loads(ml_vendor.calls[0].request.body) == {"a": "é"}
+
+
+def test_max_connection_bounds_concurrent_calls(api: Api, ml_vendor: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(pools, "ACQUIRE_TIMEOUT_SECONDS", 0.05)
+    inside, release = threading.Event(), threading.Event()
+
+    def slow(request: Any) -> tuple[int, dict, str]:
+        inside.set()
+        release.wait(5)
+        return 200, {}, "{}"
+
+    ml_vendor.add_callback(responses.POST, URL, callback=slow)
+    model_id = retry_model(api, max_connection=1)
+    first = threading.Thread(target=api, args=("POST", f"{M}/{model_id}/_predict", {"parameters": {}}))
+    first.start()
+    try:
+        assert inside.wait(5)
+        status, answer = api("POST", f"{M}/{model_id}/_predict", {"parameters": {}})
+    finally:
+        release.set()
+        first.join(5)
+    assert (status, answer["error"]["type"]) == (429, "status_exception")
+    assert answer["error"]["reason"].startswith(
+        "Error communicating with remote model: Acquire operation took longer than the configured maximum time")

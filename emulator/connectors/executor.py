@@ -24,6 +24,7 @@ from .endpoints import check_network, check_trusted
 from .input_headers import resolve_headers
 from .mlinput import Dataset, RemoteInput, TextDocsInput
 from .payload import add_to_string_parameters, build_payload, escape_request_parameters
+from .pools import ConnectionPools
 from .retry import with_retries
 from .sigv4 import sign, signing_for
 from .templates import substitute
@@ -52,6 +53,8 @@ class ExecutionOptions:
     # The model's token bucket (its ``request``), checked once the payload is built.
     acquire: Callable[[], bool] | None = None
     sleep: Callable[[float], None] | None = None
+    # The node's HTTP client pools (``max_connection``); None sends without a bound.
+    pools: ConnectionPools | None = None
 
 
 @dataclass(frozen=True)
@@ -147,7 +150,11 @@ def _call(session: requests.Session, deployment: Deployment, dataset: Dataset, a
 
     def attempt() -> dict[str, Any]:
         request = build_request(deployment, action, parameters, payload, action_type, options)
-        status, body, headers = _send(session, request)
+        if options.pools is None:
+            status, body, headers = _send(session, request)
+        else:
+            with options.pools.connection(client_config):
+                status, body, headers = _send(session, request)
         return _answer(status, body, headers, action, parameters, action_type, options)
 
     if int(client_config.get("max_retry_times", 0)) != 0:

@@ -15,6 +15,7 @@ from ..connectors.mlinput import (
     TextDocsInput,
     TextSimilarityInput,
 )
+from ..connectors.pools import ConnectionPools
 from ..connectors.support import refuse_unsupported_parameters
 from ..connectors.values import parameter_map
 from ..errors import OpenSearchError, illegal_argument, parse_exception, status_exception
@@ -31,6 +32,7 @@ class Predictions:
         self.ctx = ctx
         self.models = models
         self._session_provider = session_provider
+        self.pools = ConnectionPools()
 
     @property
     def session(self) -> requests.Session:
@@ -78,6 +80,7 @@ class Predictions:
             illegal_argument_passes=node.at_least("3.3"),
             empty_body_after_status=node.at_least("3.2"),
             acquire=deployed.bucket.request if deployed.bucket is not None else None,
+            pools=self.pools,
         )
         deployment = executor.Deployment(deployed.connector, deployed.headers, deployed.trusted_regexes)
         return executor.execute(self.session, deployment, dataset, action_type, options)
