@@ -79,3 +79,36 @@ def test_no_api_response_ever_contains_a_credential_value(caplog: pytest.LogCapt
     assert not [m for m in ours if SECRET in m or SECRET_2 in m]
     sent = vendor.calls[0].request.headers["Authorization"]
     assert sent == f"Bearer {SECRET}"
+
+
+def test_aws_keys_never_reach_answers_or_logs(caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.DEBUG)
+    secret_key, token = "aws-secret-9e1c-do-not-leak", "aws-token-77ab-do-not-leak"
+    url = "https://bedrock-runtime.us-east-1.amazonaws.com/model/amazon.titan-embed-text-v2:0/invoke"
+    emu = Emulator()
+    recorder = Recorder(emu)
+    vendor = responses.RequestsMock(assert_all_requests_are_fired=False)
+    vendor.post(url, json={"embedding": [0.5]})
+    emu.session = session_for(vendor)
+    ml = emu.client().plugins.ml
+    body = builders.connector(
+        protocol="aws_sigv4", credential={"access_key": "AKIDLEAKTEST", "secret_key": secret_key,
+                                          "session_token": token},
+        parameters={"region": "us-east-1", "service_name": "bedrock"},
+        actions=[builders.action(url=url, headers={"x-amz-content-sha256": "required"},
+                                 request_body='{"inputText": "${parameters.inputText}"}',
+                                 pre_process_function="connector.pre_process.bedrock.embedding",
+                                 post_process_function="connector.post_process.bedrock.embedding")])
+    connector_id = ml.create_connector(body=body)["connector_id"]
+    model_id = ml.register_model(body={"name": "m", "function_name": "remote", "connector_id": connector_id},
+                                 params={"deploy": "true"})["model_id"]
+    ml.predict_model(model_id=model_id, body={"parameters": {"inputText": "hi"}})
+    emu.client().transport.perform_request("POST", f"/_plugins/_ml/_predict/text_embedding/{model_id}",
+                                           body={"text_docs": ["a"]})
+    ml.get_connector(connector_id=connector_id)
+    ml.search_connectors(body={"query": {"match_all": {}}})
+    for raw in recorder.bodies:
+        assert secret_key.encode() not in raw and token.encode() not in raw
+    ours = [r.getMessage() for r in caplog.records if not r.name.startswith(("opensearch", "urllib3"))]
+    assert not [m for m in ours if secret_key in m or token in m]
+    assert vendor.calls[0].request.headers["X-Amz-Security-Token"] == token
