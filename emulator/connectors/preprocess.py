@@ -216,7 +216,9 @@ def run(function: str | None, dataset: Dataset, parameters: Mapping[str, str | N
                              for key, value in dataset.parameters.items()}
         return _script_output(run_script(function, script_params))
     escaped = _escaped_for_script(dataset)
-    script_params = gson_doubles(to_xcontent(escaped, getattr(dataset, "algorithm", "REMOTE")))
+    # Text documents run as rebuilt TEXT_EMBEDDING chunks; other inputs carry the model's function, REMOTE.
+    algorithm = "TEXT_EMBEDDING" if isinstance(dataset, TextDocsInput) else "REMOTE"
+    script_params = gson_doubles(to_xcontent(escaped, algorithm))
     if _flag(parameters, CONVERT_INPUT_TO_JSON_STRING):
         script_params = _string_parameters(script_params)
     return _script_output(run_script(function, script_params))
