@@ -62,7 +62,8 @@ def test_sigv4_matches_botocores_own_signer() -> None:
     moment = datetime.datetime(2026, 12, 1, 12, 0, 0, tzinfo=datetime.UTC)
     headers = {"Content-Type": "application/json", "Content-Length": "2"}
     ours = sign("POST", BEDROCK, headers, b"{}", AwsSigning("AK", "SK", "TOKEN", "bedrock", "us-east-1"), now=moment)
-    reference = AWSRequest(method="POST", url=BEDROCK, data=b"{}", headers=dict(headers))
+    hashed = {**headers, "x-amz-content-sha256": hashlib.sha256(b"{}").hexdigest()}
+    reference = AWSRequest(method="POST", url=BEDROCK, data=b"{}", headers=hashed)
     reference.context["timestamp"] = moment.strftime("%Y%m%dT%H%M%SZ")
     signer = SigV4Auth(Credentials("AK", "SK", "TOKEN"), "bedrock", "us-east-1")
     signer._modify_request_before_signing(reference)

@@ -23,7 +23,7 @@ from . import postprocess, preprocess
 from .endpoints import check_network, check_trusted
 from .input_headers import resolve_headers
 from .mlinput import Dataset, RemoteInput, TextDocsInput
-from .payload import add_to_string_parameters, build_payload, escape_request_parameters
+from .payload import add_to_string_parameters, build_payload, clean_payload, escape_request_parameters
 from .pools import ConnectionPools
 from .retry import with_retries
 from .sigv4 import sign, signing_for
@@ -179,7 +179,7 @@ def build_request(deployment: Deployment, action: Mapping[str, Any], parameters:
     if method not in _METHODS:
         raise illegal_argument("unsupported http method")
     charset = parameters.get("charset") or "UTF-8"
-    body = _encode(payload, charset)
+    body = _encode(clean_payload(payload, parameters), charset)
     if method == "POST" and not body and action_type.upper() != "CANCEL_BATCH_PREDICT":
         raise illegal_argument("Content length is 0. Aborting request to remote model")
     _check_uri(url)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Mapping
 
@@ -66,3 +67,42 @@ def is_json_or_ndjson(payload: str) -> bool:
     if len(lines) < 2:
         return False
     return all(is_json_container(line) for line in lines)
+
+
+BEDROCK_NOVA_MODEL = "amazon.nova-2-multimodal-embeddings-v1:0"
+
+
+def clean_payload(payload: str | None, parameters: Mapping[str, str | None]) -> str | None:
+    """``cleanPayloadIfNeeded``: for Nova multimodal embeddings, drop the modalities left empty.
+
+    ``singleEmbeddingParams.text`` goes when its ``value`` is null, ``image`` / ``video`` /
+    ``audio`` when their ``source.bytes`` is null; the body is then written again by Gson.
+    Anything unexpected leaves the payload as it was, as the plugin's catch-all does.
+    """
+    if payload is None or parameters.get("model") != BEDROCK_NOVA_MODEL:
+        return payload
+    try:
+        root = json.loads(payload)
+        embedding = root["singleEmbeddingParams"] if isinstance(root, dict) else None
+    except (ValueError, KeyError):
+        return payload
+    if embedding is None:
+        return payload
+    if not isinstance(embedding, dict):
+        return payload
+    for name in ("text", "image", "video", "audio"):
+        block = embedding.get(name)
+        if block is None:
+            continue
+        if not isinstance(block, dict):
+            return payload  # getAsJsonObject fails: the plugin keeps the original text
+        if name == "text":
+            element, present = block.get("value"), "value" in block
+        else:
+            source = block.get("source")
+            if source is not None and not isinstance(source, dict):
+                return payload
+            element, present = (source.get("bytes"), "bytes" in source) if source else (None, False)
+        if present and element is None:
+            del embedding[name]
+    return gson_json(root, hash_order=False)

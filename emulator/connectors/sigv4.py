@@ -49,13 +49,12 @@ def signing_for(credential: Mapping[str, str | None], parameters: Mapping[str, s
 
 def sign(method: str, url: str, headers: dict[str, str], body: bytes | None, signing: AwsSigning,
          now: datetime.datetime | None = None) -> dict[str, str]:
-    """The headers to send: ``headers`` plus ``X-Amz-Date``, ``Authorization`` and the session token header."""
-    headers = dict(headers)
+    """The headers to send: ``headers`` plus the payload hash, ``X-Amz-Date``, ``Authorization`` and, with a
+    session token, ``X-Amz-Security-Token``."""
     payload = body or b""
-    for name in list(headers):
-        # Blueprints send "x-amz-content-sha256: required"; the SDK signer puts the payload hash there.
-        if name.lower() == _CONTENT_SHA256 and headers[name] == "required":
-            headers[name] = hashlib.sha256(payload).hexdigest()
+    # The SDK signer always sets the payload hash header (blueprints put "required" there) and signs it.
+    headers = {name: value for name, value in headers.items() if name.lower() != _CONTENT_SHA256}
+    headers[_CONTENT_SHA256] = hashlib.sha256(payload).hexdigest()
     request = AWSRequest(method=method, url=url, data=payload, headers=headers)
     credentials = Credentials(signing.access_key, signing.secret_key, signing.session_token)
     signer = SigV4Auth(credentials, signing.service_name, signing.region)

@@ -1,0 +1,255 @@
+"""Java's text for values: ``String.valueOf`` of every runtime value Painless can hold.
+
+Numbers follow ``Double.toString``/``Float.toString`` (JDK 19+: the shortest decimal that
+rounds back, Java's plain/E layout), collections follow ``AbstractCollection.toString``
+(``[a, b]``) and ``AbstractMap.toString`` (``{k=v}``), strings are not quoted.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import struct
+from fractions import Fraction
+from typing import Any
+
+from ..values import java_double as _layout_double
+from .jvalues import (
+    GsonMap,
+    JArray,
+    JavaObject,
+    JBigDecimal,
+    JBigInteger,
+    JByte,
+    JChar,
+    JFloat,
+    JHashMap,
+    JLong,
+    JShort,
+    JStringBuilder,
+    MapEntry,
+    SetView,
+    double_bits,
+    float_bits,
+    identity_hash,
+    unbox_key,
+)
+
+_MIN_NORMAL_DOUBLE = 2.2250738585072014e-308
+_MIN_NORMAL_FLOAT = 1.1754943508222875e-38
+
+
+def java_double(value: float) -> str:
+    """``Double.toString(value)``."""
+    magnitude = abs(value)
+    if 1e-3 <= magnitude < 1e7:
+        # Python's repr uses plain notation with the same shortest digits in this range.
+        return repr(value)
+    if 0.0 < magnitude < _MIN_NORMAL_DOUBLE:
+        return _subnormal_double(value)
+    return _layout_double(value)
+
+
+def _subnormal_double(value: float) -> str:
+    # JDK 19+ looks at two-digit decimals too when one digit would do, and keeps the closer one.
+    bits = double_bits(abs(value))
+    below = Fraction(_bits_to_double(bits - 1))
+    above = Fraction(_bits_to_double(bits + 1))
+    digits, exponent = _shortest_decimal(abs(value), below, above, even=bits % 2 == 0, max_digits=17)
+    mantissa = digits[0] + "." + (digits[1:] or "0")
+    return ("-" if value < 0 else "") + f"{mantissa}E{exponent}"
+
+
+def java_float(value: float) -> str:
+    """``Float.toString(value)`` for a float32-exact Python float."""
+    if math.isnan(value):
+        return "NaN"
+    if math.isinf(value):
+        return "Infinity" if value > 0 else "-Infinity"
+    if value == 0:
+        return "-0.0" if math.copysign(1.0, value) < 0 else "0.0"
+    magnitude = abs(value)
+    bits = float_bits(magnitude)
+    below = Fraction(_bits_to_float(bits - 1))
+    # Above the largest float the next step would be 2**128.
+    above = Fraction(2**128) if bits + 1 == 0x7F800000 else Fraction(_bits_to_float(bits + 1))
+    digits, exponent = _shortest_decimal(magnitude, below, above, even=bits % 2 == 0, max_digits=9)
+    # The double nearest this short decimal prints the same digits (they round-trip a fortiori).
+    return java_double(float(("-" if value < 0 else "") + f"{digits[0]}.{digits[1:] or '0'}e{exponent}"))
+
+
+def _bits_to_double(bits: int) -> float:
+    return struct.unpack("<d", struct.pack("<q", bits))[0]
+
+
+def _bits_to_float(bits: int) -> float:
+    return struct.unpack("<f", struct.pack("<i", bits))[0]
+
+
+def _shortest_decimal(value: float, below: Fraction, above: Fraction, *, even: bool,
+                      max_digits: int) -> tuple[str, int]:
+    """Digits and decimal exponent of Java's choice among the decimals that round to ``value``.
+
+    The rounding interval is bounded by the midpoints to the neighbouring values (inclusive
+    when the significand is even, as round-half-even keeps those ties). Among the shortest
+    decimals inside it Java takes the closest; when one digit suffices it also considers
+    two-digit ones.
+    """
+    exact = Fraction(value)
+    low = (exact + below) / 2
+    high = (exact + above) / 2
+
+    def inside(candidate: Fraction) -> bool:
+        if low < candidate < high:
+            return True
+        return even and (candidate == low or candidate == high)
+
+    best: tuple[Fraction, int, int] | None = None
+    for length in range(1, max_digits + 2):
+        found = _closest_of_length(exact, length, inside)
+        if found is not None:
+            if best is None:
+                best = found
+                if length > 1:
+                    break
+                continue
+            if found[0] < best[0]:
+                best = found
+            break
+    if best is None:  # unreachable for finite values: max_digits always suffices
+        raise ValueError(f"no decimal for {value!r}")
+    _, mantissa, exponent = best
+    text = str(mantissa).rstrip("0") or "0"
+    return text, exponent + len(str(mantissa)) - 1
+
+
+def _closest_of_length(exact: Fraction, length: int, inside: Any) -> tuple[Fraction, int, int] | None:
+    """The ``length``-digit decimal closest to ``exact`` that rounds back, as (distance, mantissa, exponent)."""
+    nearest = f"{float(exact):.{length - 1}e}"
+    mantissa_text, exponent_text = nearest.split("e")
+    mantissa = int(mantissa_text.replace(".", "").replace("-", ""))
+    unit_exponent = int(exponent_text) - (length - 1)
+    best: tuple[Fraction, int, int] | None = None
+    for candidate in (mantissa - 1, mantissa, mantissa + 1):
+        if candidate <= 0:
+            continue
+        number = Fraction(candidate) * Fraction(10) ** unit_exponent
+        if not inside(number):
+            continue
+        distance = abs(number - exact)
+        if best is None or distance < best[0] or (distance == best[0] and candidate % 2 == 0):
+            best = (distance, candidate, unit_exponent)
+    return best
+
+
+# ---- String.valueOf --------------------------------------------------------------------------
+
+def to_java_string(value: Any) -> str:
+    """``String.valueOf(value)``: what ``+`` concatenation and ``StringBuilder.append`` produce."""
+    kind = type(value)
+    if kind is str:
+        return value
+    if kind is float:
+        return java_double(value)
+    if value is None:
+        return "null"
+    if kind is bool:
+        return "true" if value else "false"
+    if kind is int:
+        return str(value)
+    formatter = _FORMATTERS.get(kind)
+    if formatter is not None:
+        return formatter(value)
+    raise TypeError(f"not a Painless value: {kind.__name__}")
+
+
+# A joined repr of floats is Java's text unless a token needs E notation, a sign fix or NaN/Infinity.
+_NEEDS_FIXING = re.compile(r"[^ ,]*(?:e|n|0\.000)[^ ,]*|-?\d{8,}\.\d+")
+
+
+def _fix_token(match: re.Match[str]) -> str:
+    return java_double(float(match.group(0)))
+
+
+def list_to_string(items: list[Any]) -> str:
+    """``ArrayList.toString()``: ``[a, b]``, nested collections likewise, a self-reference as ``(this Collection)``."""
+    if not items:
+        return "[]"
+    try:
+        joined = ", ".join(map(float.__repr__, items))
+    except TypeError:
+        return "[" + ", ".join("(this Collection)" if item is items else to_java_string(item) for item in items) + "]"
+    return "[" + _NEEDS_FIXING.sub(_fix_token, joined) + "]"
+
+
+def map_to_string(mapping: dict[Any, Any]) -> str:
+    """``AbstractMap.toString()``: ``{k=v, k2=v2}`` in the map's iteration order."""
+    parts = []
+    for key in map_keys(mapping):
+        item = mapping[key]
+        java_key = unbox_key(key)
+        key_text = "(this Map)" if java_key is mapping else to_java_string(java_key)
+        value_text = "(this Map)" if item is mapping else to_java_string(item)
+        parts.append(f"{key_text}={value_text}")
+    return "{" + ", ".join(parts) + "}"
+
+
+def map_keys(mapping: dict[Any, Any]) -> list[Any]:
+    """The stored (boxed) keys in Java iteration order."""
+    if type(mapping) is JHashMap:
+        return mapping.ordered_keys()
+    return list(mapping)
+
+
+def big_decimal_to_string(value: JBigDecimal) -> str:
+    """``BigDecimal.toString()``: the scientific-when-needed form (same rules as the decimal spec)."""
+    text = str(value.decimal())
+    return text[1:] if text.startswith("-") and value.unscaled == 0 else text
+
+
+_ARRAY_CODES = {"int": "I", "long": "J", "double": "D", "float": "F", "boolean": "Z", "char": "C", "byte": "B",
+                "short": "S"}
+
+
+def array_type_descriptor(component: str) -> str:
+    """``getClass().getName()`` of an array (``[Ljava.lang.Double;``, ``[I``...)."""
+    depth = 1
+    while component.endswith("[]"):
+        component = component[:-2]
+        depth += 1
+    code = _ARRAY_CODES.get(component)
+    if code is None:
+        code = "L" + ("java.lang.Object" if component == "def" else component) + ";"
+    return "[" * depth + code
+
+
+def _array_to_string(value: JArray) -> str:
+    return array_type_descriptor(value.component) + "@" + identity_hash(value)
+
+
+def _exception_to_string(value: JavaObject) -> str:
+    return value.java_class if value.message is None else f"{value.java_class}: {value.message}"
+
+
+def _entry_to_string(value: MapEntry) -> str:
+    return f"{to_java_string(unbox_key(value.key))}={to_java_string(value.value)}"
+
+
+_FORMATTERS: dict[type, Any] = {
+    list: list_to_string,
+    SetView: list_to_string,
+    dict: map_to_string,
+    JHashMap: map_to_string,
+    GsonMap: map_to_string,
+    JLong: lambda v: str(v.v),
+    JFloat: lambda v: java_float(v.v),
+    JChar: lambda v: v.v,
+    JShort: lambda v: str(v.v),
+    JByte: lambda v: str(v.v),
+    JBigInteger: lambda v: str(v.v),
+    JBigDecimal: big_decimal_to_string,
+    JStringBuilder: JStringBuilder.text,
+    JArray: _array_to_string,
+    JavaObject: _exception_to_string,
+    MapEntry: _entry_to_string,
+}
