@@ -143,7 +143,8 @@ def _call(session: requests.Session, deployment: Deployment, dataset: Dataset, a
     # Request parameters always win over what the pre-process produced.
     parameters.update(request_parameters)
     add_to_string_parameters(parameters)
-    payload = build_payload(action.get("request_body"), parameters)
+    payload = build_payload(action.get("request_body"), parameters,
+                            structured_output=bool(action.get("supports_structured_output")))
     if options.acquire is not None and not options.acquire():
         raise status_exception("Request is throttled at model level.", 429)
     client_config = connector.get("client_config") or {}

@@ -10,7 +10,7 @@ from ..errors import illegal_argument
 from ..jsonlimits import JACKSON_SOURCE, depth_problem
 from .values import gson_doubles
 
-_TOKEN = re.compile(r"[^\s\[\]{},:\"]+")
+_TOKEN = re.compile(r"[\w$]+")
 
 
 def _reject_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
@@ -56,12 +56,19 @@ def parse_response_body(body: str, *, max_json_size: int, integers_preserved: bo
 
 def _jackson_message(body: str, error: json.JSONDecodeError) -> str:
     stripped = body.lstrip()
-    match = _TOKEN.match(stripped)
+    start = len(body) - len(stripped)
     line = body.count("\n", 0, error.pos) + 1
+    first = stripped[:1]
+    if first and first not in "[{\"-0123456789":
+        # Jackson reads a token while characters are Java identifier parts and reports where it stopped.
+        expecting = "(JSON String, Number, Array, Object or token 'null', 'true' or 'false')"
+        column = start - (body.rfind("\n", 0, start) + 1) + 1
+        if first.isidentifier() or first == "$":
+            token = _TOKEN.match(stripped)
+            text = token.group(0) if token else first
+            return (f"Unrecognized token '{text}': was expecting {expecting}\n at [Source: {JACKSON_SOURCE}; "
+                    f"line: {line}, column: {column + len(text)}]")
+        return (f"Unexpected character ('{first}' (code {ord(first)})): expected a valid value {expecting}\n at "
+                f"[Source: {JACKSON_SOURCE}; line: {line}, column: {column + 1}]")
     column = error.pos - (body.rfind("\n", 0, error.pos) + 1) + 1
-    if match and stripped[:1] not in "[{\"-0123456789":
-        return (
-            f"Unrecognized token '{match.group(0)}': was expecting (JSON String, Number, Array, Object or token "
-            f"'null', 'true' or 'false')\n at [Source: {JACKSON_SOURCE}; line: {line}, column: {column}]"
-        )
     return f"{error.msg}\n at [Source: {JACKSON_SOURCE}; line: {line}, column: {column}]"

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Mapping
+from typing import Any
 
 from ..errors import illegal_argument
 from .templates import fill_null_defaults, substitute, unfilled_parameters
-from .values import escape_json, gson_json, is_json_container
+from .values import escape_json, gson_json, gson_tree, is_json_container
 
 
 def escape_request_parameters(parameters: Mapping[str, str | None]) -> dict[str, str | None]:
@@ -45,7 +45,8 @@ def runtime_parameters(connector_parameters: Mapping[str, str | None],
     return merged
 
 
-def build_payload(request_body: str | None, parameters: Mapping[str, str | None]) -> str | None:
+def build_payload(request_body: str | None, parameters: Mapping[str, str | None], *,
+                  structured_output: bool = False) -> str | None:
     """``HttpConnector.createPayload`` plus the checks that follow it."""
     if request_body is None:
         payload = parameters.get("http_body")
@@ -53,11 +54,54 @@ def build_payload(request_body: str | None, parameters: Mapping[str, str | None]
         payload = substitute(fill_null_defaults(request_body, parameters), parameters)
         if not is_json_or_ndjson(payload):
             raise illegal_argument(f"Invalid payload: {payload}")
+        if structured_output and is_json_container(payload):
+            payload = inject_structured_output(payload, parameters)
     skip = (parameters.get("skip_validating_missing_parameters") or "").lower() == "true"
     if not skip and payload is not None and "${parameters" in payload:
         missing = unfilled_parameters(payload)
         raise illegal_argument(f"Some parameter placeholder not filled in payload: {', '.join(missing)}")
     return payload
+
+
+STRUCTURED_OUTPUT_FIELDS = ("response_format", "generationConfig", "toolConfig")
+
+
+def _structured_field(key: str, suffix: str) -> str | None:
+    if not key.startswith("_") or not key.endswith(suffix) or len(key) - len(suffix) <= 1:
+        return None
+    name = key[1 : len(key) - len(suffix)]
+    return name if name in STRUCTURED_OUTPUT_FIELDS else None
+
+
+def _json_object(text: str | None) -> dict[str, Any] | None:
+    if text is None or not is_json_container(text):
+        return None
+    value = gson_tree(text)
+    return value if isinstance(value, dict) else None
+
+
+def inject_structured_output(payload: str, parameters: Mapping[str, str | None]) -> str:
+    """3.7+ ``supports_structured_output``: ``_<field>_json`` replaces a top-level field and
+    ``_<field>_additions_json`` merges into it, for ``response_format``, ``generationConfig`` and
+    ``toolConfig`` only; the body is then written again by Gson."""
+    body = gson_tree(payload)
+    if not isinstance(body, dict):
+        return payload
+    modified = False
+    for key, value in parameters.items():
+        name = None if key.endswith("_additions_json") else _structured_field(key, "_json")
+        replacement = _json_object(value) if name else None
+        if name and replacement is not None:
+            body[name] = replacement
+            modified = True
+    for key, value in parameters.items():
+        name = _structured_field(key, "_additions_json")
+        additions = _json_object(value) if name else None
+        if name and additions is not None:
+            target = body.get(name) if isinstance(body.get(name), dict) else {}
+            body[name] = {**target, **additions}
+            modified = True
+    return gson_json(body, hash_order=False) if modified else payload
 
 
 def is_json_or_ndjson(payload: str) -> bool:
@@ -82,7 +126,7 @@ def clean_payload(payload: str | None, parameters: Mapping[str, str | None]) -> 
     if payload is None or parameters.get("model") != BEDROCK_NOVA_MODEL:
         return payload
     try:
-        root = json.loads(payload)
+        root = gson_tree(payload)
         embedding = root["singleEmbeddingParams"] if isinstance(root, dict) else None
     except (ValueError, KeyError):
         return payload

@@ -84,6 +84,15 @@ def java_map(values: dict[str, Any]) -> dict[str, Any]:
     return {key: values[key] for key in hashmap_order(list(values))}
 
 
+class LiteralNumber(str):
+    """A number Gson parsed into a ``JsonPrimitive``: written back exactly as it was read."""
+
+
+def gson_tree(text: str) -> Any:
+    """``JsonParser.parseString``: the tree Gson rewrites (numbers keep their literal text)."""
+    return json.loads(text, parse_float=LiteralNumber, parse_int=LiteralNumber)
+
+
 def gson_json(value: Any, *, hash_order: bool = True) -> str:
     """Compact JSON as Gson writes it for the plugin (numbers as Java prints them, no HTML escaping).
 
@@ -96,6 +105,8 @@ def gson_json(value: Any, *, hash_order: bool = True) -> str:
         return "true"
     if value is False:
         return "false"
+    if isinstance(value, LiteralNumber):
+        return str(value)
     if isinstance(value, int):
         return str(value)
     if isinstance(value, float):
