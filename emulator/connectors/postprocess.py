@@ -33,7 +33,7 @@ def tensor(**fields: Any) -> Tensor:
 
 # -- Java exceptions the built-ins raise ---------------------------------------------------------------------------
 
-def _java_class(value: Any) -> str:
+def _java_class(value: Any, containers: tuple[str, str]) -> str:
     if value is None:
         return "null"
     if isinstance(value, bool):
@@ -44,13 +44,16 @@ def _java_class(value: Any) -> str:
         return "java.lang.Double"
     if isinstance(value, str):
         return "java.lang.String"
-    if isinstance(value, list):
-        return "net.minidev.json.JSONArray"
-    return "net.minidev.json.JSONObject"
+    return containers[0] if isinstance(value, list) else containers[1]
 
 
-def class_cast(value: Any, target: str) -> OpenSearchError:
-    source = _java_class(value)
+JSON_SMART = ("net.minidev.json.JSONArray", "net.minidev.json.JSONObject")
+GSON = ("java.util.ArrayList", "com.google.gson.internal.LinkedTreeMap")
+
+
+def class_cast(value: Any, target: str, containers: tuple[str, str] = JSON_SMART) -> OpenSearchError:
+    """A ``ClassCastException`` as Java 17 words it; ``containers`` name the parser's list and map classes."""
+    source = _java_class(value, containers)
     if source.startswith("java."):
         detail = f"({source} and {target} are in module java.base of loader 'bootstrap')"
     else:

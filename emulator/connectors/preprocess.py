@@ -14,6 +14,7 @@ from typing import Any
 
 from ..errors import OpenSearchError, illegal_argument, java_exception
 from .mlinput import Dataset, RemoteInput, TextDocsInput, TextSimilarityInput, to_xcontent
+from .postprocess import GSON, class_cast
 from .templates import substitute
 from .values import gson_doubles, gson_json, is_json_container
 
@@ -244,19 +245,8 @@ def _script_output(output: str | None) -> dict[str, str | None]:
     if values is None:
         values = {}
     if not isinstance(values, dict):
-        raise java_exception("class_cast_exception", f"class {_java_class(values)} cannot be cast to class "
-                                                     "java.util.Map")
+        raise class_cast(gson_doubles(values), "java.util.Map", GSON)
     return _string_parameters(gson_doubles(values))
-
-
-def _java_class(value: Any) -> str:
-    if isinstance(value, list):
-        return "java.util.ArrayList"
-    if isinstance(value, str):
-        return "java.lang.String"
-    if isinstance(value, bool):
-        return "java.lang.Boolean"
-    return "java.lang.Double"
 
 
 def _gson_syntax_error(message: str) -> OpenSearchError:
