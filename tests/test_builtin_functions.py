@@ -6,6 +6,7 @@ import json
 from typing import Any
 
 import pytest
+import requests
 
 from tests.builders import action, connector, error
 from tests.conftest import Api
@@ -319,3 +320,22 @@ def test_mlcommons_passthrough_unwraps_another_nodes_answer(api: Api, ml_vendor:
         url=url, request_body="{}", post_process_function="connector.post_process.mlcommons.passthrough")]))
     assert api("POST", f"{M}/{model_id}/_predict", {"parameters": {}})[1] == {"inference_results": [{
         "output": inner["inference_results"][0]["output"], "status_code": 200}]}
+
+
+def test_long_decimals_keep_their_digits_as_big_decimals(api: Api, ml_vendor: Any, ml_url: str) -> None:
+    ml_vendor.post(EMBED_URL, body='{"data": [{"embedding": [0.0123456789012345678901, 0.00012]}]}',
+                   content_type="application/json")
+    model_id = embedding_model(api, '{"input": ${parameters.input}}', "connector.pre_process.openai.embedding",
+                               "connector.post_process.openai.embedding")
+    raw = requests.post(f"{ml_url}/_plugins/_ml/_predict/text_embedding/{model_id}", json={"text_docs": ["a"]},
+                        timeout=10).text
+    # json-smart keeps a decimal of more than 18 characters as a BigDecimal; a double is written by Jackson.
+    assert '"data":[0.0123456789012345678901,1.2E-4]' in raw
+
+
+def test_jayway_reads_a_non_json_body_as_a_string(api: Api, ml_vendor: Any) -> None:
+    ml_vendor.post(EMBED_URL, body="Service Unavailable", content_type="text/plain")
+    model_id = embedding_model(api, '{"input": ${parameters.input}}', None, "connector.post_process.bedrock.embedding")
+    status, answer = embed(api, model_id, "a")
+    assert (status, answer["error"]["reason"], answer["error"]["caused_by"]["type"]) == (
+        500, "Fail to execute PREDICT in aws connector", "path_not_found_exception")

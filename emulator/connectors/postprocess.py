@@ -10,10 +10,14 @@ wraps the result.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Mapping
+from decimal import Decimal
 from typing import Any
 
 from ..errors import OpenSearchError, illegal_argument, java_exception
+from . import jsonpath
+from .jsonpath import javalang, smartjson
 from .output import parse_response_body
 from .values import java_map
 
@@ -42,6 +46,8 @@ def _java_class(value: Any, containers: tuple[str, str]) -> str:
         return "java.lang.Integer" if -(2**31) <= value < 2**31 else "java.lang.Long"
     if isinstance(value, float):
         return "java.lang.Double"
+    if isinstance(value, Decimal):
+        return "java.math.BigDecimal"
     if isinstance(value, str):
         return "java.lang.String"
     return containers[0] if isinstance(value, list) else containers[1]
@@ -126,7 +132,7 @@ def _embedding_tensor(embedding: list[Any], data_type: str | None) -> Tensor:
 
 
 def _is_number(value: Any) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool)
+    return isinstance(value, (int, float, Decimal)) and not isinstance(value, bool)
 
 
 def _similarity(score: Any) -> Tensor:
@@ -158,9 +164,9 @@ def _bedrock_rerank(value: Any, data_type: str | None) -> list[Tensor]:
             raise illegal_argument("Rerank result is empty.")
         if "index" not in item or "relevanceScore" not in item:
             raise illegal_argument("Rerank result should have both index and relevanceScore.")
-        if not isinstance(item["relevanceScore"], float):
+        if not isinstance(item["relevanceScore"], (float, Decimal)):
             raise illegal_argument("relevanceScore is not BigDecimal or Double.")
-    return [_similarity(score) for score in _score_slots(value, "relevanceScore", lambda s: s)]
+    return [_similarity(score) for score in _score_slots(value, "relevanceScore", float)]
 
 
 def _batch_job_arn(value: Any, data_type: str | None) -> list[Tensor]:
@@ -251,24 +257,44 @@ def data_type_of(response_filter: str) -> str | None:
 
 # -- JSONPath, as Jayway reads the response text -------------------------------------------------------------------
 
+def _smart_float(literal: str) -> float | Decimal:
+    """json-smart's high-precision rule: a decimal literal longer than 18 characters is a BigDecimal."""
+    return javalang.big_decimal(literal) if len(literal) > 18 else float(literal)
+
+
 def _jayway_document(text: str) -> Any:
-    """json-smart's parse of the text Jayway is given (numbers keep their integer or decimal form)."""
+    """The document Jayway reads from the response text: json-smart's permissive parse.
+
+    Plain JSON (the common case) is read by the C parser with json-smart's number rule; only
+    text it refuses goes through the permissive reader, which also takes single quotes,
+    unquoted words and trailing data.
+    """
     try:
-        return json.loads(text)
-    except ValueError as error:
-        raise java_exception("invalid_json_exception", f"net.minidev.json.parser.ParseException: {error}") from None
+        return json.loads(text, parse_float=_smart_float)
+    except ValueError:
+        pass
+    try:
+        return smartjson.parse(text)
+    except smartjson.SmartJsonError as error:
+        raise java_exception("invalid_json_exception", error.java_string()) from None
 
 
 def read_path(document: Any, expression: str) -> Any:
     """``JsonPath.read``: Jayway's errors become the Java exceptions the plugin lets through."""
-    from . import jsonpath  # TEMP until the module lands
-
     try:
         return jsonpath.compile_path(expression).read(document)
     except jsonpath.PathNotFound as error:
-        raise java_exception("path_not_found_exception", error.message) from None
+        raise java_exception("path_not_found_exception", error.message or "") from None
     except jsonpath.InvalidPath as error:
-        raise java_exception("invalid_path_exception", error.message) from None
+        raise java_exception("invalid_path_exception", error.message or "") from None
+    except jsonpath.JsonPathError as error:
+        raise java_exception(_snake_type(error.java_type), error.message or "") from None
+
+
+def _snake_type(java_type: str) -> str:
+    """OpenSearch's exception type name: the simple class name in snake case."""
+    simple = java_type.rsplit(".", 1)[-1]
+    return re.sub(r"(?<!^)(?=[A-Z])", "_", simple).lower()
 
 
 # -- the whole step ------------------------------------------------------------------------------------------------

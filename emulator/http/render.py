@@ -6,6 +6,7 @@ import json
 import math
 import re
 import secrets
+from decimal import Decimal
 from typing import Any
 
 from ..connectors.values import java_double
@@ -54,14 +55,19 @@ def _java_floats(node: Any, spelled: list[str], nonce: str) -> Any:
             spelled.append(java_double(node))
             return f"\x00{nonce}:{len(spelled) - 1}\x00"
         return node
+    if isinstance(node, Decimal):
+        # A BigDecimal (json-smart keeps long decimals so) is written with its own toString().
+        spelled.append(str(node.copy_abs() if node.is_zero() else node))
+        return f"\x00{nonce}:{len(spelled) - 1}\x00"
     if isinstance(node, list):
-        if not any(isinstance(v, (float, list, dict)) and (not isinstance(v, float) or _differs(v)) for v in node):
+        if not any(isinstance(v, (float, list, dict, Decimal)) and (not isinstance(v, float) or _differs(v))
+                   for v in node):
             return node
         return [_java_floats(v, spelled, nonce) for v in node]
     if isinstance(node, dict):
         changed = None
         for key, value in node.items():
-            if isinstance(value, (float, list, dict)):
+            if isinstance(value, (float, list, dict, Decimal)):
                 new = _java_floats(value, spelled, nonce)
                 if new is not value:
                     if changed is None:

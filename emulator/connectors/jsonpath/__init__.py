@@ -25,7 +25,7 @@ from typing import Any
 
 from .compiler import compile_units
 from .errors import InvalidPath, JavaError, JsonPathError, PathNotFound, stack_overflow
-from .javalang import units
+from .javalang import readable, units
 from .tokens import NO_OPTIONS, CompiledPath, Token
 
 __all__ = ["InvalidPath", "JsonPath", "JsonPathError", "PathNotFound", "compile_path"]
@@ -47,7 +47,7 @@ class JsonPath:
 
     def __str__(self) -> str:
         """The normalised form Jayway prints in its messages, e.g. ``$['a'][0]``."""
-        return _text(self._compiled)
+        return readable(str(self._compiled))
 
     @property
     def is_definite(self) -> bool:
@@ -69,12 +69,6 @@ class JsonPath:
             raise error.as_public() from None
         except RecursionError:
             raise stack_overflow() from None
-
-
-def _text(compiled: CompiledPath) -> str:
-    from .javalang import readable
-
-    return readable(str(compiled))
 
 
 @lru_cache(maxsize=CACHE_SIZE)

@@ -25,6 +25,7 @@ from .tokens import (
     RootToken,
     ScanToken,
     SliceToken,
+    Token,
     WildcardToken,
 )
 
@@ -60,8 +61,7 @@ class _PathReader:
         root = self.read_root()
         return CompiledPath(root, root.fragment() == "$")
 
-    def append(self, token: PropertyToken | FunctionToken | WildcardToken | ScanToken | IndexToken | SliceToken
-               | FilterToken) -> None:
+    def append(self, token: Token) -> None:
         assert self.root is not None
         self.root.append(token)
 
@@ -221,7 +221,7 @@ class _PathReader:
         return parameters
 
     def read_placeholder(self) -> bool:
-        """``[?]``: a slot for a predicate passed alongside the path, which response filters never have."""
+        """``[?]``: a slot for a predicate passed alongside the path; response filters never supply one."""
         path = self.path
         if not path.current_is("["):
             return False

@@ -19,7 +19,9 @@ from .errors import InvalidPath, JavaError, JsonPathError, PathNotFound
 from .javalang import (
     big_decimal,
     big_decimal_string,
+    class_name,
     int_value,
+    is_array,
     is_java_digit,
     is_number,
     java_compare,
@@ -29,6 +31,7 @@ from .javalang import (
     jayway_unescape,
     number_string,
     readable,
+    to_string,
     units,
 )
 from .javaregex import FLAG_LETTERS, PatternError, compile_java_regex
@@ -271,9 +274,9 @@ class PathNode(ValueNode):
             return StringNode(result, unquote=False)
         if result is None:
             return NULL
-        if isinstance(result, (list, dict)):
+        if is_array(result) or isinstance(result, dict):
             return JsonNode(parsed=result)
-        raise JsonPathError(f"Could not convert {type(result)}:{result} to a ValueNode")
+        raise JsonPathError(f"Could not convert class {class_name(result)}:{to_string(result)} to a ValueNode")
 
 
 def to_value_node(value: Any) -> ValueNode:

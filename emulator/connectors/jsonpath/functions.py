@@ -17,7 +17,7 @@ from typing import Any
 
 from . import smartjson
 from .errors import INVALID_JSON_EXCEPTION, InvalidPath, JavaError, JsonPathError, list_index_error
-from .javalang import double_value, int_value, is_number, readable, to_string
+from .javalang import KeySet, double_value, int_value, is_array, is_number, readable, to_string
 from .tokens import CompiledPath, EvaluationContext, WildcardToken
 
 _EMPTY_AGGREGATE = "Aggregation function attempted to calculate value using empty array"
@@ -83,7 +83,7 @@ def _values(parameters: list[Parameter] | None, *, as_text: bool) -> list[Any]:
     found: list[Any] = []
     for parameter in parameters or ():
         value = parameter.value()
-        for item in value if isinstance(value, list) else [value]:
+        for item in value if is_array(value) else [value]:
             if item is None:
                 continue
             if as_text:
@@ -147,29 +147,27 @@ def _length(model: Any, ctx: EvaluationContext, parameters: list[Parameter] | No
                             'Cannot invoke "com.jayway.jsonpath.internal.Path.isFunctionPath()" because the return '
                             'value of "com.jayway.jsonpath.internal.function.Parameter.getPath()" is null')
         if not path.is_function_path():
-            # Jayway appends a wildcard to the argument's tail (and leaves it there) to count its children.
+            # Jayway appends a wildcard to the argument to count its children; the clean-up after the call unlinks it.
             tail = path.root.next
             while tail is not None and tail.next is not None:
                 tail = tail.next
             if tail is not None:
                 tail.next = WildcardToken()
         inner = path.evaluate(model, model, ctx.options).value()
-        if isinstance(inner, list):
+        if is_array(inner):
             return len(inner)
     if isinstance(model, (list, dict)):
         return len(model)
     return None
 
 
-def _keys(model: Any, ctx: EvaluationContext, parameters: list[Parameter] | None) -> list[str] | None:
-    return list(model) if isinstance(model, dict) else None
+def _keys(model: Any, ctx: EvaluationContext, parameters: list[Parameter] | None) -> KeySet | None:
+    return KeySet(model) if isinstance(model, dict) else None
 
 
 def _concat(model: Any, ctx: EvaluationContext, parameters: list[Parameter] | None) -> str:
     parts = [item for item in model if isinstance(item, str)] if isinstance(model, list) else []
-    if parameters is not None:
-        parts += _values(parameters, as_text=True)
-    return "".join(parts)
+    return "".join(parts + _values(parameters, as_text=True))
 
 
 def _append(model: Any, ctx: EvaluationContext, parameters: list[Parameter] | None) -> Any:

@@ -207,6 +207,22 @@ def number_string(value: int | float | Decimal) -> str:
 
 # -- class names, toString and equals of document values ----------------------------------------------------------
 
+class KeySet(list[str]):
+    """What ``keys()`` returns: a ``LinkedHashMap`` key set, which Jayway does not treat as a JSON array.
+
+    It is a list for the caller (it serialises as one, as Gson writes a Set); inside the engine it is
+    a collection that is neither an array nor an object.
+    """
+
+
+KEY_SET_CLASS = "java.util.LinkedHashMap$LinkedKeySet"
+
+
+def is_array(value: Any) -> bool:
+    """``JsonProvider.isArray``: a ``List`` (a key set is not one)."""
+    return isinstance(value, list) and not isinstance(value, KeySet)
+
+
 def class_name(value: Any) -> str:
     """``value.getClass().getName()`` for a json-smart value (``"null"`` for null, as Jayway prints it)."""
     if value is None:
@@ -221,6 +237,8 @@ def class_name(value: Any) -> str:
         return "java.math.BigDecimal"
     if isinstance(value, str):
         return "java.lang.String"
+    if isinstance(value, KeySet):
+        return KEY_SET_CLASS
     if isinstance(value, list):
         return "net.minidev.json.JSONArray"
     if isinstance(value, dict):
@@ -238,6 +256,8 @@ def to_string(value: Any) -> str:
         return number_string(value)
     if isinstance(value, str):
         return value
+    if isinstance(value, KeySet):
+        return "[" + ", ".join(to_string(key) for key in value) + "]"
     if isinstance(value, list):
         return json_smart_string(value)
     if isinstance(value, dict):

@@ -41,7 +41,6 @@ class EvaluationContext:
         self.root_document = root_document
         self.options = options
         self.values: list[Any] = []
-        self.result_paths: list[str] = []
         self.document_cache: dict[CompiledPath, Any] = {}
 
     @property
@@ -49,7 +48,7 @@ class EvaluationContext:
         return REQUIRE_PROPERTIES in self.options
 
     def add_result(self, path: str, value: Any) -> None:
-        self.result_paths.append(path)
+        # Jayway records the path of every hit too; only the values are ever read here.
         self.values.append(value)
 
     def value(self) -> Any:
