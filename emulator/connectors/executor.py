@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 import requests
 
 from ..errors import OpenSearchError, illegal_argument, ml_exception, status_exception
-from . import postprocess, preprocess
+from . import painless, postprocess, preprocess
 from .endpoints import check_network, check_trusted
 from .input_headers import resolve_headers
 from .mlinput import Dataset, RemoteInput, TextDocsInput
@@ -164,8 +164,6 @@ def _call(session: requests.Session, deployment: Deployment, dataset: Dataset, a
 
 
 def _pre_script(source: str, params: dict[str, Any]) -> str | None:
-    from . import painless  # TEMP
-
     return painless.compile_script(source).execute(params, number_model=painless.NumberModel.GSON)
 
 
@@ -291,10 +289,9 @@ def _answer(status: int, body: str, headers: Mapping[str, str], action: Mapping[
         max_json_size=options.max_json_size, integers_preserved=options.integers_preserved,
         filter_falls_back=options.filter_falls_back,
     )
-    def post_script(source: str, params: dict[str, Any]) -> str | None:
-        from . import painless  # TEMP
+    number_model = painless.NumberModel.JACKSON if options.integers_preserved else painless.NumberModel.GSON
 
-        number_model = painless.NumberModel.JACKSON if options.integers_preserved else painless.NumberModel.GSON
+    def post_script(source: str, params: dict[str, Any]) -> str | None:
         return painless.compile_script(source).execute(params, number_model=number_model)
 
     try:
