@@ -56,33 +56,32 @@ class OpenSearchError(Exception):
     def root_causes(self) -> list[dict[str, Any]]:
         """The innermost OpenSearch exception of the cause chain, as OpenSearch reports it."""
         if not self.is_opensearch_exception:
-            return [self._fragment()]
+            return [self._rendered(skip_cause=True)]
         innermost: OpenSearchError = self
         node = self.cause
         # guessRootCauses descends only through OpenSearch exceptions.
         while node is not None and node.is_opensearch_exception:
             innermost = node
             node = node.cause
-        return [innermost._fragment()]
+        return [innermost._rendered(skip_cause=True)]
 
     def to_body(self) -> dict[str, Any]:
         error: dict[str, Any] = {"root_cause": self.root_causes()}
-        error.update(self._fragment())
-        if self.cause is not None:
-            error["caused_by"] = self.cause._caused_by()
-        self._add_suppressed(error)
+        error.update(self._rendered(skip_cause=False))
         return {"error": error, "status": self.status}
 
     def _caused_by(self) -> dict[str, Any]:
-        body = self._fragment()
-        if self.cause is not None:
-            body["caused_by"] = self.cause._caused_by()
-        self._add_suppressed(body)
-        return body
+        return self._rendered(skip_cause=False)
 
-    def _add_suppressed(self, body: dict[str, Any]) -> None:
+    def _rendered(self, *, skip_cause: bool) -> dict[str, Any]:
+        """``innerToXContent``: root causes are written with ``rest.exception.cause.skip``, which drops
+        ``caused_by`` (also of their suppressed failures) but keeps ``suppressed``."""
+        body = self._fragment()
+        if self.cause is not None and not skip_cause:
+            body["caused_by"] = self.cause._caused_by()
         if self.suppressed:
-            body["suppressed"] = [other._caused_by() for other in self.suppressed]
+            body["suppressed"] = [other._rendered(skip_cause=skip_cause) for other in self.suppressed]
+        return body
 
 
 def status_exception(reason: str, status: int, cause: OpenSearchError | None = None) -> OpenSearchError:
