@@ -38,22 +38,12 @@ def tensor(**fields: Any) -> Tensor:
 # -- Java exceptions the built-ins raise ---------------------------------------------------------------------------
 
 def _java_class(value: Any, containers: tuple[str, str]) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "java.lang.Boolean"
-    if isinstance(value, int):
-        return "java.lang.Integer" if -(2**31) <= value < 2**31 else "java.lang.Long"
-    if isinstance(value, float):
-        return "java.lang.Double"
-    if isinstance(value, Decimal):
-        return "java.math.BigDecimal"
-    if isinstance(value, str):
-        return "java.lang.String"
-    return containers[0] if isinstance(value, list) else containers[1]
+    if isinstance(value, (list, dict)):
+        return containers[0] if isinstance(value, list) else containers[1]
+    return javalang.class_name(value)
 
 
-JSON_SMART = ("net.minidev.json.JSONArray", "net.minidev.json.JSONObject")
+JSON_SMART = ("net.minidev.json.JSONArray", "java.util.LinkedHashMap")
 GSON = ("java.util.ArrayList", "com.google.gson.internal.LinkedTreeMap")
 
 

@@ -31,6 +31,7 @@ from .javalang import (
     jayway_unescape,
     number_string,
     readable,
+    readable_strings,
     to_string,
     units,
 )
@@ -179,7 +180,7 @@ class JsonNode(ValueNode):
         if not self._literal_parsed:
             assert self.text is not None
             try:
-                self.parsed = _readable_strings(smartjson.parse(self.text))
+                self.parsed = readable_strings(smartjson.parse(self.text))
             except smartjson.SmartJsonError as error:
                 raise JavaError("java.lang.IllegalArgumentException", error.java_string()) from None
             self._literal_parsed = True
@@ -213,16 +214,6 @@ class JsonNode(ValueNode):
     def equals_value_of(self, other: JsonNode) -> bool:
         """The ``==`` of two JSON operands: this one's raw form against the other one's parsed value."""
         return other is self or java_equals(self.raw, other.value())
-
-
-def _readable_strings(value: Any) -> Any:
-    if isinstance(value, str):
-        return readable(value)
-    if isinstance(value, list):
-        return [_readable_strings(item) for item in value]
-    if isinstance(value, dict):
-        return {readable(key): _readable_strings(item) for key, item in value.items()}
-    return value
 
 
 class ValueListNode(ValueNode):

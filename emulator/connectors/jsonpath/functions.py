@@ -17,7 +17,7 @@ from typing import Any
 
 from . import smartjson
 from .errors import INVALID_JSON_EXCEPTION, InvalidPath, JavaError, JsonPathError, list_index_error
-from .javalang import KeySet, double_value, int_value, is_array, is_number, readable, to_string
+from .javalang import KeySet, double_value, int_value, is_array, is_number, readable_strings, to_string
 from .tokens import CompiledPath, EvaluationContext, WildcardToken
 
 _EMPTY_AGGREGATE = "Aggregation function attempted to calculate value using empty array"
@@ -41,19 +41,9 @@ class Parameter:
             return self.path_value
         assert self.json is not None
         try:
-            return _readable_strings(smartjson.parse(self.json))
+            return readable_strings(smartjson.parse(self.json))
         except smartjson.SmartJsonError as error:
             raise JsonPathError(error.java_string(), INVALID_JSON_EXCEPTION) from None
-
-
-def _readable_strings(value: Any) -> Any:
-    if isinstance(value, str):
-        return readable(value)
-    if isinstance(value, list):
-        return [_readable_strings(item) for item in value]
-    if isinstance(value, dict):
-        return {readable(key): _readable_strings(item) for key, item in value.items()}
-    return value
 
 
 def evaluate_parameters(parameters: list[Parameter] | None, ctx: EvaluationContext) -> None:

@@ -42,6 +42,17 @@ def readable(code_units: str) -> str:
     return code_units.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "surrogatepass")
 
 
+def readable_strings(value: Any) -> Any:
+    """``readable`` applied to every string (keys included) of a parsed JSON value."""
+    if isinstance(value, str):
+        return readable(value)
+    if isinstance(value, list):
+        return [readable_strings(item) for item in value]
+    if isinstance(value, dict):
+        return {readable(key): readable_strings(item) for key, item in value.items()}
+    return value
+
+
 def java_length(text: str) -> int:
     """``String.length()``: the number of UTF-16 code units."""
     return len(text) + sum(1 for c in text if c > "\uffff")
