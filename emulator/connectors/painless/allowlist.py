@@ -28,14 +28,11 @@ from .jvalues import (
     JBigDecimal,
     JBigInteger,
     double_to_int,
-    is_number,
-    java_equals,
     java_hash,
     number_double_value,
     number_float_value,
     number_int_value,
     number_long_value,
-    to_float32,
 )
 from .types import JType, ancestors, resolve
 
@@ -270,16 +267,23 @@ _method("Boolean", "Boolean valueOf(boolean)", lambda v: v, static=True)
 _field("Boolean", "TRUE", "Boolean", True)
 _field("Boolean", "FALSE", "Boolean", False)
 
+def _code_point_test(test: Callable[[str], bool]) -> Callable[[int], bool]:
+    """A ``Character.isX(int)`` test: false for values that are not code points, as in Java."""
+    return lambda code: 0 <= code <= 0x10FFFF and test(chr(code))
+
+
+def _is_whitespace(char: str) -> bool:
+    return char in " \t\n\x0b\f\r\x1c\x1d\x1e\x1f" or (char.isspace() and char not in "\xa0\u2007\u202f")
+
+
 _method("Character", "char charValue()", lambda c: c.v)
 _method("Character", "String toString(char)", lambda c: c, static=True)
-_method("Character", "boolean isDigit(int)", lambda c: chr(c).isdigit(), static=True)
-_method("Character", "boolean isLetter(int)", lambda c: chr(c).isalpha(), static=True)
-_method("Character", "boolean isLetterOrDigit(int)", lambda c: chr(c).isalnum(), static=True)
-_method("Character", "boolean isWhitespace(int)",
-        lambda c: chr(c) in " \t\n\x0b\f\r\x1c\x1d\x1e\x1f" or (chr(c).isspace() and c not in (0xA0, 0x2007, 0x202F)),
-        static=True)
-_method("Character", "boolean isUpperCase(int)", lambda c: chr(c).isupper(), static=True)
-_method("Character", "boolean isLowerCase(int)", lambda c: chr(c).islower(), static=True)
+_method("Character", "boolean isDigit(int)", _code_point_test(str.isdigit), static=True)
+_method("Character", "boolean isLetter(int)", _code_point_test(str.isalpha), static=True)
+_method("Character", "boolean isLetterOrDigit(int)", _code_point_test(str.isalnum), static=True)
+_method("Character", "boolean isWhitespace(int)", _code_point_test(_is_whitespace), static=True)
+_method("Character", "boolean isUpperCase(int)", _code_point_test(str.isupper), static=True)
+_method("Character", "boolean isLowerCase(int)", _code_point_test(str.islower), static=True)
 _method("Character", "char toUpperCase(char)", jlib._simple_upper, static=True)
 _method("Character", "char toLowerCase(char)", jlib._simple_lower, static=True)
 
@@ -486,17 +490,4 @@ KNOWN_ELSEWHERE = frozenset({
     ("intValueExact", 0), ("longValueExact", 0), ("divide", 1), ("divide", 2), ("remainder", 1), ("pow", 1),
     ("precision", 0), ("toBigInteger", 0), ("movePointLeft", 1), ("movePointRight", 1), ("max", 1), ("min", 1),
     ("ulp", 0), ("toEngineeringString", 0), ("clone", 0), ("trimToSize", 0), ("getStackTrace", 0),
-    ("compareTo", 1),
 })
-
-
-def is_number_value(value: Any) -> bool:
-    return is_number(value)
-
-
-def same(left: Any, right: Any) -> bool:
-    return java_equals(left, right)
-
-
-def float32(value: float) -> float:
-    return to_float32(value)

@@ -45,7 +45,7 @@ class ScriptException(OpenSearchError):
 class CompileFailure(Exception):
     """A compile-time error: the Java exception Painless throws and the offset it points at."""
 
-    def __init__(self, message: str, offset: int, *, java_class: str = "java.lang.IllegalArgumentException",
+    def __init__(self, message: str, offset: int | None, *, java_class: str = "java.lang.IllegalArgumentException",
                  cause_class: str | None = None) -> None:
         super().__init__(message)
         self.message = message
@@ -93,7 +93,7 @@ def exception_type(java_class: str) -> str:
 
 
 def java_cause(java_class: str, message: str | None, nested: OpenSearchError | None = None) -> OpenSearchError:
-    return OpenSearchError(message, status=500, type=exception_type(java_class), cause=nested,  # type: ignore[arg-type]
+    return OpenSearchError(message, status=500, type=exception_type(java_class), cause=nested,
                            is_opensearch_exception=False)
 
 
@@ -151,6 +151,9 @@ class SourceMap:
 
 def compile_exception(failure: CompileFailure, source: SourceMap, script: str) -> ScriptException:
     """``PainlessScriptEngine.convertToScriptException`` for a compile error at ``failure.offset`` (a user index)."""
+    if failure.offset is None:
+        # Thrown without a Location: no script frame, so no stack or position.
+        return unlocated_compile_exception(failure.java_class, failure.message, script)
     offset = source.offset(failure.offset) if failure.offset >= 0 else failure.offset
     start = max(0, offset - 25)
     end = min(len(source), offset + 25)

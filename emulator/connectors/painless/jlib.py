@@ -10,7 +10,7 @@ import base64
 import binascii
 import math
 import re
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
@@ -573,14 +573,6 @@ def big_integer_from_string(text: Any, radix: int = 10) -> JBigInteger:
         return JBigInteger(int(text, radix))
     except ValueError:
         raise JavaError(NFE, f'For input string: "{text}"') from None
-
-
-def decimal_is_valid(text: str) -> bool:
-    try:
-        Decimal(text)
-    except InvalidOperation:
-        return False
-    return True
 
 
 # ---- collections ----------------------------------------------------------------------------

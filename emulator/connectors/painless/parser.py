@@ -10,15 +10,16 @@ references, regexes, try/catch) are reported by name at their position.
 from __future__ import annotations
 
 import re
+import threading
 from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
 from lark import Lark, Token, Transformer, v_args
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedToken, VisitError
 
-from . import ast
+from . import tree
 from .errors import CompileFailure
+from .grammar import GRAMMAR
 
 LEXER_ERROR = "org.antlr.v4.runtime.LexerNoViableAltException"
 PARSER_ERROR = "org.antlr.v4.runtime.NoViableAltException"
@@ -35,11 +36,13 @@ def unsupported(construct: str, offset: int) -> CompileFailure:
     return CompileFailure(f"the ML Commons emulator does not support {construct} in Painless scripts", offset)
 
 
-class _AfterDot:
-    """ANTLR's AFTER_DOT lexer mode: the character right after ``.``/``?.`` must start a name or an index."""
+class _AfterDot(threading.local):
+    """ANTLR's AFTER_DOT lexer mode: the character right after ``.``/``?.`` must start a name or an index.
 
-    def __init__(self) -> None:
-        self.source = ""
+    Lark calls it with the token only, so the text being parsed is kept per thread.
+    """
+
+    source = ""
 
     def __call__(self, token: Token) -> Token:
         end = token.end_pos
@@ -55,13 +58,12 @@ _NAME_START = re.compile(r"[_a-zA-Z0-9]")
 @lru_cache(maxsize=1)
 def _lark() -> tuple[Lark, _AfterDot]:
     after_dot = _AfterDot()
-    grammar = (Path(__file__).with_name("painless.lark")).read_text(encoding="utf-8")
-    parser = Lark(grammar, parser="lalr", lexer="contextual", propagate_positions=True, maybe_placeholders=True,
+    parser = Lark(GRAMMAR, parser="lalr", lexer="contextual", propagate_positions=True, maybe_placeholders=True,
                   lexer_callbacks={"DOT": after_dot, "NSDOT": after_dot})
     return parser, after_dot
 
 
-def parse(source: str) -> ast.SSource:
+def parse(source: str) -> tree.SSource:
     """Parse a script; raise :class:`CompileFailure` on any lexical or syntax error."""
     parser, after_dot = _lark()
     after_dot.source = source
@@ -91,10 +93,17 @@ def parse(source: str) -> ast.SSource:
 def _token_failure(source: str, token: Token) -> CompileFailure:
     if token.type == "$END":
         return CompileFailure("unexpected end of script.", len(source), cause_class=PARSER_ERROR)
-    if token.type == "ARROW":
-        return unsupported("lambda expressions", token.start_pos)
-    if token.type == "REF":
-        return unsupported("method references", token.start_pos)
+    position = token.start_pos
+    for construct, marker, token_type in (("lambda expressions", "->", "ARROW"), ("method references", "::", "REF")):
+        if token.type == token_type or source.startswith(marker, position):
+            return unsupported(construct, position)
+        if source.startswith(marker, position - 1):
+            # The contextual lexer split the two-character token; report where it starts.
+            return unsupported(construct, position - 1)
+    for start in (position, position - 1):
+        if start >= 0 and (source.startswith("//", start) or source.startswith("/*", start)):
+            # An unterminated comment is no token at all: the lexer fails on it.
+            return _lexer_failure(source, start)
     return CompileFailure(f"invalid sequence of tokens near ['{_error_display(str(token.value))}'].",
                           token.start_pos, cause_class=PARSER_ERROR)
 
@@ -161,8 +170,8 @@ class _Postfix:
 
     __slots__ = ("kind", "loc", "name", "args", "null_safe", "index")
 
-    def __init__(self, kind: str, loc: int, *, name: str = "", args: list[ast.Node] | None = None,
-                 null_safe: bool = False, index: ast.Node | None = None) -> None:
+    def __init__(self, kind: str, loc: int, *, name: str = "", args: list[tree.Node] | None = None,
+                 null_safe: bool = False, index: tree.Node | None = None) -> None:
         self.kind = kind
         self.loc = loc
         self.name = name
@@ -170,13 +179,13 @@ class _Postfix:
         self.null_safe = null_safe
         self.index = index
 
-    def apply(self, prefix: ast.Node, start: int) -> ast.Node:
+    def apply(self, prefix: tree.Node, start: int) -> tree.Node:
         if self.kind == "call":
-            return ast.ECall(self.loc, prefix, self.name, self.args, self.null_safe, start=start)
+            return tree.ECall(self.loc, prefix, self.name, self.args, self.null_safe, start=start)
         if self.kind == "dot":
-            return ast.EDot(self.loc, prefix, self.name, self.null_safe, start=start)
+            return tree.EDot(self.loc, prefix, self.name, self.null_safe, start=start)
         assert self.index is not None
-        return ast.EBrace(self.loc, prefix, self.index, start=start)
+        return tree.EBrace(self.loc, prefix, self.index, start=start)
 
 
 def _tokens(children: list[Any]) -> list[Token]:
@@ -202,97 +211,97 @@ _ASSIGN_OPS = {"=": None, "+=": "+", "-=": "-", "*=": "*", "/=": "/", "%=": "%",
 class _ToAst(Transformer):
     # -- structure --
 
-    def start(self, meta: Any, children: list[Any]) -> ast.SSource:
-        functions = [child for child in children if isinstance(child, ast.SFunction)]
-        statements = [child for child in children if child is not None and not isinstance(child, ast.SFunction)]
-        return ast.SSource(0, functions, statements)
+    def start(self, meta: Any, children: list[Any]) -> tree.SSource:
+        functions = [child for child in children if isinstance(child, tree.SFunction)]
+        statements = [child for child in children if child is not None and not isinstance(child, tree.SFunction)]
+        return tree.SSource(0, functions, statements)
 
-    def function(self, meta: Any, children: list[Any]) -> ast.SFunction:
+    def function(self, meta: Any, children: list[Any]) -> tree.SFunction:
         return_type, name = children[0], children[1]
         params = [child for child in children[2:-1] if child is not None]
         block = children[-1]
         if block is None:
-            block = ast.SBlock(meta.start_pos, [])
-        return ast.SFunction(meta.start_pos, return_type, str(name), [p[0] for p in params],
+            block = tree.SBlock(meta.start_pos, [])
+        return tree.SFunction(meta.start_pos, return_type, str(name), [p[0] for p in params],
                              [p[1] for p in params], block)
 
     def parameter(self, meta: Any, children: list[Any]) -> tuple[str, str]:
         return children[0], str(children[1])
 
-    def statement(self, meta: Any, children: list[Any]) -> ast.Node:
+    def statement(self, meta: Any, children: list[Any]) -> tree.Node:
         return children[0]
 
-    def trailer(self, meta: Any, children: list[Any]) -> ast.SBlock | None:
+    def trailer(self, meta: Any, children: list[Any]) -> tree.SBlock | None:
         inner = children[0]
-        if inner is None or isinstance(inner, ast.SBlock):
+        if inner is None or isinstance(inner, tree.SBlock):
             return inner
-        return ast.SBlock(meta.start_pos, [inner])
+        return tree.SBlock(meta.start_pos, [inner])
 
-    def block(self, meta: Any, children: list[Any]) -> ast.SBlock | None:
+    def block(self, meta: Any, children: list[Any]) -> tree.SBlock | None:
         statements = _nodes(children)
         if not statements:
             return None
-        return ast.SBlock(meta.start_pos, statements)
+        return tree.SBlock(meta.start_pos, statements)
 
     def empty(self, meta: Any, children: list[Any]) -> None:
         return None
 
-    def initializer(self, meta: Any, children: list[Any]) -> ast.Node:
+    def initializer(self, meta: Any, children: list[Any]) -> tree.Node:
         return children[0]
 
     # -- statements --
 
-    def if_stmt(self, meta: Any, children: list[Any]) -> ast.Node:
+    def if_stmt(self, meta: Any, children: list[Any]) -> tree.Node:
         cond, block = children[1], children[2]
         if len(children) > 3:
-            return ast.SIfElse(meta.start_pos, cond, block, children[4])
-        return ast.SIf(meta.start_pos, cond, block)
+            return tree.SIfElse(meta.start_pos, cond, block, children[4])
+        return tree.SIf(meta.start_pos, cond, block)
 
-    def while_stmt(self, meta: Any, children: list[Any]) -> ast.Node:
-        return ast.SWhile(meta.start_pos, children[1], children[2])
+    def while_stmt(self, meta: Any, children: list[Any]) -> tree.Node:
+        return tree.SWhile(meta.start_pos, children[1], children[2])
 
-    def for_stmt(self, meta: Any, children: list[Any]) -> ast.Node:
-        return ast.SFor(meta.start_pos, children[1], children[2], children[3], children[4])
+    def for_stmt(self, meta: Any, children: list[Any]) -> tree.Node:
+        return tree.SFor(meta.start_pos, children[1], children[2], children[3], children[4])
 
-    def each_stmt(self, meta: Any, children: list[Any]) -> ast.Node:
-        return ast.SEach(meta.start_pos, children[1], str(children[2]), children[3], children[4])
+    def each_stmt(self, meta: Any, children: list[Any]) -> tree.Node:
+        return tree.SEach(meta.start_pos, children[1], str(children[2]), children[3], children[4])
 
-    def ineach_stmt(self, meta: Any, children: list[Any]) -> ast.Node:
-        return ast.SEach(meta.start_pos, "def", str(children[1]), children[3], children[4])
+    def ineach_stmt(self, meta: Any, children: list[Any]) -> tree.Node:
+        return tree.SEach(meta.start_pos, "def", str(children[1]), children[3], children[4])
 
-    def try_stmt(self, meta: Any, children: list[Any]) -> ast.Node:
+    def try_stmt(self, meta: Any, children: list[Any]) -> tree.Node:
         raise unsupported("try/catch statements", meta.start_pos)
 
     def trap(self, meta: Any, children: list[Any]) -> None:
         return None
 
-    def do_stmt(self, meta: Any, children: list[Any]) -> ast.Node:
-        return ast.SDo(meta.start_pos, children[1], children[3])
+    def do_stmt(self, meta: Any, children: list[Any]) -> tree.Node:
+        return tree.SDo(meta.start_pos, children[1], children[3])
 
-    def declaration(self, meta: Any, children: list[Any]) -> ast.SDeclBlock:
+    def declaration(self, meta: Any, children: list[Any]) -> tree.SDeclBlock:
         type_name = children[0]
-        declarations = [ast.SDeclaration(var[0], type_name, var[1], var[2]) for var in children[1:]]
-        return ast.SDeclBlock(meta.start_pos, declarations)
+        declarations = [tree.SDeclaration(var[0], type_name, var[1], var[2]) for var in children[1:]]
+        return tree.SDeclBlock(meta.start_pos, declarations)
 
-    def declvar(self, meta: Any, children: list[Any]) -> tuple[int, str, ast.Node | None]:
+    def declvar(self, meta: Any, children: list[Any]) -> tuple[int, str, tree.Node | None]:
         name = children[0]
         self._check_name(name)
         return name.start_pos, str(name), children[2]
 
-    def continue_stmt(self, meta: Any, children: list[Any]) -> ast.Node:
-        return ast.SContinue(meta.start_pos)
+    def continue_stmt(self, meta: Any, children: list[Any]) -> tree.Node:
+        return tree.SContinue(meta.start_pos)
 
-    def break_stmt(self, meta: Any, children: list[Any]) -> ast.Node:
-        return ast.SBreak(meta.start_pos)
+    def break_stmt(self, meta: Any, children: list[Any]) -> tree.Node:
+        return tree.SBreak(meta.start_pos)
 
-    def return_stmt(self, meta: Any, children: list[Any]) -> ast.Node:
-        return ast.SReturn(meta.start_pos, children[1])
+    def return_stmt(self, meta: Any, children: list[Any]) -> tree.Node:
+        return tree.SReturn(meta.start_pos, children[1])
 
-    def throw_stmt(self, meta: Any, children: list[Any]) -> ast.Node:
-        return ast.SThrow(meta.start_pos, children[1])
+    def throw_stmt(self, meta: Any, children: list[Any]) -> tree.Node:
+        return tree.SThrow(meta.start_pos, children[1])
 
-    def expr_stmt(self, meta: Any, children: list[Any]) -> ast.Node:
-        return ast.SExpression(meta.start_pos, children[0])
+    def expr_stmt(self, meta: Any, children: list[Any]) -> tree.Node:
+        return tree.SExpression(meta.start_pos, children[0])
 
     # -- types --
 
@@ -315,68 +324,68 @@ class _ToAst(Transformer):
 
     # -- operators --
 
-    def conditional(self, meta: Any, children: list[Any]) -> ast.Node:
-        return ast.EConditional(meta.start_pos, children[0], children[2], children[3])
+    def conditional(self, meta: Any, children: list[Any]) -> tree.Node:
+        return tree.EConditional(meta.start_pos, children[0], children[2], children[3])
 
-    def elvis(self, meta: Any, children: list[Any]) -> ast.Node:
-        return ast.EElvis(meta.start_pos, children[0], children[2])
+    def elvis(self, meta: Any, children: list[Any]) -> tree.Node:
+        return tree.EElvis(meta.start_pos, children[0], children[2])
 
     def assignop(self, meta: Any, children: list[Any]) -> str:
         return str(children[0])
 
-    def assignment(self, meta: Any, children: list[Any]) -> ast.Node:
-        return ast.EAssignment(meta.start_pos, children[0], children[2], _ASSIGN_OPS[children[1]])
+    def assignment(self, meta: Any, children: list[Any]) -> tree.Node:
+        return tree.EAssignment(meta.start_pos, children[0], children[2], _ASSIGN_OPS[children[1]])
 
-    def bool_op(self, meta: Any, children: list[Any]) -> ast.Node:
-        return ast.EBoolOp(meta.start_pos, str(children[1]), children[0], children[2])
+    def bool_op(self, meta: Any, children: list[Any]) -> tree.Node:
+        return tree.EBoolOp(meta.start_pos, str(children[1]), children[0], children[2])
 
-    def binary(self, meta: Any, children: list[Any]) -> ast.Node:
-        return ast.EBinary(meta.start_pos, str(children[1]), children[0], children[2])
+    def binary(self, meta: Any, children: list[Any]) -> tree.Node:
+        return tree.EBinary(meta.start_pos, str(children[1]), children[0], children[2])
 
-    def comp(self, meta: Any, children: list[Any]) -> ast.Node:
-        return ast.EComp(meta.start_pos, str(children[1]), children[0], children[2])
+    def comp(self, meta: Any, children: list[Any]) -> tree.Node:
+        return tree.EComp(meta.start_pos, str(children[1]), children[0], children[2])
 
-    def instanceof(self, meta: Any, children: list[Any]) -> ast.Node:
-        return ast.EInstanceof(meta.start_pos, children[0], children[2])
+    def instanceof(self, meta: Any, children: list[Any]) -> tree.Node:
+        return tree.EInstanceof(meta.start_pos, children[0], children[2])
 
-    def regex_op(self, meta: Any, children: list[Any]) -> ast.Node:
+    def regex_op(self, meta: Any, children: list[Any]) -> tree.Node:
         raise unsupported("regex operators [=~] and [==~]", children[1].start_pos)
 
-    def pre(self, meta: Any, children: list[Any]) -> ast.Node:
+    def pre(self, meta: Any, children: list[Any]) -> tree.Node:
         op = children[0]
-        one = ast.ENumeric(op.start_pos, "1", 10)
-        return ast.EAssignment(op.start_pos, children[1], one, "+" if op == "++" else "-", post=False)
+        one = tree.ENumeric(op.start_pos, "1", 10)
+        return tree.EAssignment(op.start_pos, children[1], one, "+" if op == "++" else "-", post=False)
 
-    def post(self, meta: Any, children: list[Any]) -> ast.Node:
+    def post(self, meta: Any, children: list[Any]) -> tree.Node:
         op = children[1]
-        one = ast.ENumeric(meta.start_pos, "1", 10)
-        return ast.EAssignment(meta.start_pos, children[0], one, "+" if op == "++" else "-", post=True)
+        one = tree.ENumeric(meta.start_pos, "1", 10)
+        return tree.EAssignment(meta.start_pos, children[0], one, "+" if op == "++" else "-", post=True)
 
-    def sign(self, meta: Any, children: list[Any]) -> ast.Node:
-        return ast.EUnary(meta.start_pos, str(children[0]), children[1])
+    def sign(self, meta: Any, children: list[Any]) -> tree.Node:
+        return tree.EUnary(meta.start_pos, str(children[0]), children[1])
 
     not_op = sign
 
-    def cast(self, meta: Any, children: list[Any]) -> ast.Node:
-        return ast.EExplicit(meta.start_pos, children[1], children[2])
+    def cast(self, meta: Any, children: list[Any]) -> tree.Node:
+        return tree.EExplicit(meta.start_pos, children[1], children[2])
 
     # -- chains --
 
-    def dynamic_chain(self, meta: Any, children: list[Any]) -> ast.Node:
+    def dynamic_chain(self, meta: Any, children: list[Any]) -> tree.Node:
         node = children[0]
         start = node.start
         for postfix in children[1:]:
             node = postfix.apply(node, start)
         return node
 
-    def static_chain(self, meta: Any, children: list[Any]) -> ast.Node:
+    def static_chain(self, meta: Any, children: list[Any]) -> tree.Node:
         name = children[0]
-        node: ast.Node = ast.EStaticType(name.start_pos, str(name))
+        node: tree.Node = tree.EStaticType(name.start_pos, str(name))
         for postfix in children[1:]:
             node = postfix.apply(node, meta.start_pos)
         return node
 
-    def new_array(self, meta: Any, children: list[Any]) -> ast.Node:
+    def new_array(self, meta: Any, children: list[Any]) -> tree.Node:
         type_name = str(children[1])
         values = []
         postfixes = []
@@ -385,12 +394,12 @@ class _ToAst(Transformer):
                 postfixes.append(child)
             elif child is not None and not isinstance(child, Token):
                 values.append(child)
-        node: ast.Node = ast.ENewArray(meta.start_pos, type_name + "[]" * len(values), values, False)
+        node: tree.Node = tree.ENewArray(meta.start_pos, type_name + "[]" * len(values), values, False)
         for postfix in postfixes:
             node = postfix.apply(node, meta.start_pos)
         return node
 
-    def new_init_array(self, meta: Any, children: list[Any]) -> ast.Node:
+    def new_init_array(self, meta: Any, children: list[Any]) -> tree.Node:
         type_name = str(children[1]) + "[]"
         values = []
         postfixes = []
@@ -399,7 +408,7 @@ class _ToAst(Transformer):
                 postfixes.append(child)
             elif child is not None and not isinstance(child, Token):
                 values.append(child)
-        node: ast.Node = ast.ENewArray(meta.start_pos, type_name, values, True)
+        node: tree.Node = tree.ENewArray(meta.start_pos, type_name, values, True)
         for postfix in postfixes:
             node = postfix.apply(node, meta.start_pos)
         return node
@@ -415,69 +424,69 @@ class _ToAst(Transformer):
     def braceaccess(self, meta: Any, children: list[Any]) -> _Postfix:
         return _Postfix("brace", children[0].start_pos, index=children[1])
 
-    def arguments(self, meta: Any, children: list[Any]) -> list[ast.Node]:
+    def arguments(self, meta: Any, children: list[Any]) -> list[tree.Node]:
         return [child for child in children if child is not None]
 
-    def lambda_arrow(self, meta: Any, children: list[Any]) -> ast.Node:
+    def lambda_arrow(self, meta: Any, children: list[Any]) -> tree.Node:
         raise unsupported("lambda expressions", children[0].start_pos)
 
-    def method_ref(self, meta: Any, children: list[Any]) -> ast.Node:
+    def method_ref(self, meta: Any, children: list[Any]) -> tree.Node:
         raise unsupported("method references", children[0].start_pos)
 
     # -- primaries --
 
-    def precedence(self, meta: Any, children: list[Any]) -> ast.Node:
+    def precedence(self, meta: Any, children: list[Any]) -> tree.Node:
         inner = children[1]
         inner.start = meta.start_pos
         return inner
 
-    def numeric(self, meta: Any, children: list[Any]) -> ast.Node:
+    def numeric(self, meta: Any, children: list[Any]) -> tree.Node:
         text = str(children[0])
         if text[:2] in ("0x", "0X"):
-            return ast.ENumeric(meta.start_pos, text[2:], 16)
+            return tree.ENumeric(meta.start_pos, text[2:], 16)
         if "." in text or ("e" in text.lower() and text[-1] not in "lL"):
-            return ast.EDecimal(meta.start_pos, text)
+            return tree.EDecimal(meta.start_pos, text)
         if len(text) > 1 and text[0] == "0" and text[1] in "01234567":
-            return ast.ENumeric(meta.start_pos, text[1:], 8)
-        return ast.ENumeric(meta.start_pos, text, 10)
+            return tree.ENumeric(meta.start_pos, text[1:], 8)
+        return tree.ENumeric(meta.start_pos, text, 10)
 
-    def true(self, meta: Any, children: list[Any]) -> ast.Node:
-        return ast.EBoolean(meta.start_pos, True)
+    def true(self, meta: Any, children: list[Any]) -> tree.Node:
+        return tree.EBoolean(meta.start_pos, True)
 
-    def false(self, meta: Any, children: list[Any]) -> ast.Node:
-        return ast.EBoolean(meta.start_pos, False)
+    def false(self, meta: Any, children: list[Any]) -> tree.Node:
+        return tree.EBoolean(meta.start_pos, False)
 
-    def null(self, meta: Any, children: list[Any]) -> ast.Node:
-        return ast.ENull(meta.start_pos)
+    def null(self, meta: Any, children: list[Any]) -> tree.Node:
+        return tree.ENull(meta.start_pos)
 
-    def string(self, meta: Any, children: list[Any]) -> ast.Node:
-        return ast.EString(meta.start_pos, _unescape(str(children[0])))
+    def string(self, meta: Any, children: list[Any]) -> tree.Node:
+        return tree.EString(meta.start_pos, _unescape(str(children[0])))
 
-    def regex(self, meta: Any, children: list[Any]) -> ast.Node:
+    def regex(self, meta: Any, children: list[Any]) -> tree.Node:
         raise unsupported("regex literals", meta.start_pos)
 
-    def list_init(self, meta: Any, children: list[Any]) -> ast.Node:
-        return ast.EListInit(meta.start_pos, _nodes(children))
+    def list_init(self, meta: Any, children: list[Any]) -> tree.Node:
+        return tree.EListInit(meta.start_pos, _nodes(children))
 
-    def map_init(self, meta: Any, children: list[Any]) -> ast.Node:
+    def map_init(self, meta: Any, children: list[Any]) -> tree.Node:
         pairs = [child for child in children if isinstance(child, tuple)]
-        return ast.EMapInit(meta.start_pos, [k for k, _ in pairs], [v for _, v in pairs])
+        return tree.EMapInit(meta.start_pos, [k for k, _ in pairs], [v for _, v in pairs])
 
-    def maptoken(self, meta: Any, children: list[Any]) -> tuple[ast.Node, ast.Node]:
+    def maptoken(self, meta: Any, children: list[Any]) -> tuple[tree.Node, tree.Node]:
         return children[0], children[1]
 
-    def variable(self, meta: Any, children: list[Any]) -> ast.Node:
+    def variable(self, meta: Any, children: list[Any]) -> tree.Node:
         name = children[0]
         self._check_name(name)
-        return ast.ESymbol(meta.start_pos, str(name))
+        return tree.ESymbol(meta.start_pos, str(name))
 
-    def call_local(self, meta: Any, children: list[Any]) -> ast.Node:
+    def call_local(self, meta: Any, children: list[Any]) -> tree.Node:
         name = children[0]
         self._check_name(name)
-        return ast.ECallLocal(meta.start_pos, str(name), children[1])
+        return tree.ECallLocal(meta.start_pos, str(name), children[1])
 
-    def new_object(self, meta: Any, children: list[Any]) -> ast.Node:
-        return ast.ENewObj(meta.start_pos, str(children[1]), children[2])
+    def new_object(self, meta: Any, children: list[Any]) -> tree.Node:
+        return tree.ENewObj(meta.start_pos, str(children[1]), children[2])
 
     @staticmethod
     def _check_name(token: Token) -> None:

@@ -1,4 +1,4 @@
-"""The user tree: what a Painless script says, with the source offsets Painless reports.
+"""The user tree (the AST): what a Painless script says, with the source offsets Painless reports.
 
 Node names and the offset each one carries follow OpenSearch's ``Walker``: a statement is
 located at its first token, a binary or assignment expression at the first token of its

@@ -1,14 +1,18 @@
-// Painless, the subset the emulator runs, as an LALR(1) grammar for Lark's contextual lexer.
-//
-// The rule structure and precedence follow OpenSearch's PainlessParser.g4 (ES 7.10 layout);
-// the token names follow PainlessLexer.g4. Two deliberate differences:
-//  * Class names the emulator knows are a TYPE token (the ANTLR lexer makes them IDs and lets
-//    ALL(*) prediction tell `List x` from `x[0]`; LALR(1) cannot).
-//  * A statement ended by the end of the script is accepted by feeding the parser a `;`
-//    there (the ANTLR rule is `dstatement (SEMICOLON | EOF)`), see parser.py.
-// Lambdas, method references, regexes and try/catch parse only far enough to be reported as
-// unsupported constructs.
+"""The Painless grammar: the subset the emulator runs, as an LALR(1) grammar for Lark's contextual lexer.
 
+The rule structure and precedence follow OpenSearch's PainlessParser.g4 (ES 7.10 layout);
+the token names follow PainlessLexer.g4. Two deliberate differences:
+ * Class names the emulator knows are a TYPE token (the ANTLR lexer makes them IDs and lets
+   ALL(*) prediction tell `List x` from `x[0]`; LALR(1) cannot).
+ * A statement ended by the end of the script is accepted by feeding the parser a `;`
+   there (the ANTLR rule is `dstatement (SEMICOLON | EOF)`), see parser.py.
+Lambdas, method references, regexes and try/catch parse only far enough to be reported as
+unsupported constructs.
+"""
+
+from .types import CLASSES
+
+_RULES = r"""
 start: function* statement*
 
 function: decltype ID "(" [parameter ("," parameter)*] ")" block
@@ -51,7 +55,7 @@ decltype: basetype dims
 
 ?basetype: DEF | PRIMITIVE | TYPE
 
-dims: ("[" "]")*
+dims: (LBRACE "]")*
 
 declvar: ID [ASSIGN expression]
 
@@ -125,7 +129,7 @@ refcasttype: DEF dims1
     | PRIMITIVE dims1
     | TYPE dims
 
-dims1: ("[" "]")+
+dims1: (LBRACE "]")+
 
 chain: primary postfix*                                                         -> dynamic_chain
     | TYPE postdot postfix*                                                     -> static_chain
@@ -247,16 +251,28 @@ AUSH: ">>>="
 ARROW: "->"
 REF: "::"
 
-// One terminal for every numeric literal so the longest match wins as in ANTLR (HEX, OCTAL,
-// DECIMAL, INTEGER); parser.py tells them apart.
-NUMBER: /0[xX][0-9a-fA-F]+[lL]?|0[0-7]+[lL]?|(?:0|[1-9][0-9]*)(?:\.[0-9]+(?:[eE][+\-]?[0-9]+)?|[eE][+\-]?[0-9]+)[fFdD]?|(?:0|[1-9][0-9]*)[lLfFdD]?/
+// NUMBER (every numeric literal) and TYPE (the known class names) are filled in below.
+{number_and_type}
 
 STRING: /"(?:\\["\\]|[^"\\])*"|'(?:\\['\\]|[^'\\])*'/
 REGEX: /\/(?:\\[^\n]|[^\/\n])+\/[cilmsUux]*/
-
-TYPE.2: /(?:String|StringBuilder|StringBuffer|CharSequence|Object|Number|Boolean|Byte|Short|Character|Integer|Long|Float|Double|Math|StrictMath|BigDecimal|BigInteger|Iterable|Collection|List|ArrayList|Map|HashMap|LinkedHashMap|Set|Exception|RuntimeException|IllegalArgumentException|IllegalStateException|ArithmeticException|NullPointerException|ClassCastException|IndexOutOfBoundsException|ArrayIndexOutOfBoundsException|StringIndexOutOfBoundsException|NumberFormatException|UnsupportedOperationException)(?![A-Za-z0-9_])/
 
 ID: /[_a-zA-Z][_a-zA-Z0-9]*/
 
 DOTINTEGER: /0|[1-9][0-9]*/
 DOTID: /[_a-zA-Z][_a-zA-Z0-9]*/
+"""
+
+# One terminal for every numeric literal so that the longest match wins as in ANTLR's lexer
+# (HEX, OCTAL, DECIMAL, INTEGER, tried in that order); parser.py tells them apart.
+_NUMBER = "|".join([
+    r"0[xX][0-9a-fA-F]+[lL]?",
+    r"0[0-7]+[lL]?",
+    r"(?:0|[1-9][0-9]*)(?:\.[0-9]+(?:[eE][+\-]?[0-9]+)?|[eE][+\-]?[0-9]+)[fFdD]?",
+    r"(?:0|[1-9][0-9]*)[lLfFdD]?",
+])
+
+# The class names scripts can write, from the emulator's type table.
+_TYPE = "|".join(key for key in CLASSES if key != "MapEntry")
+
+GRAMMAR = _RULES.replace("{number_and_type}", f"NUMBER: /{_NUMBER}/\n\nTYPE.2: /(?:{_TYPE})(?![A-Za-z0-9_])/")
