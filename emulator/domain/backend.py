@@ -41,6 +41,7 @@ class MLBackend:
             self.store.reset()
             self.settings.reset()
             self.models.reset()
+            self.predictions.reset()
 
     def cluster_health(self, indices: list[str], wait_for_status: str | None) -> tuple[bool, dict[str, Any]]:
         return cluster.cluster_health(self.node, self.store, indices, wait_for_status)

@@ -6,7 +6,7 @@ from typing import Any
 
 import requests
 
-from ..connectors import executor
+from ..connectors import executor, jsonpath
 from ..connectors.mlinput import (
     Dataset,
     OtherInput,
@@ -37,6 +37,10 @@ class Predictions:
     @property
     def session(self) -> requests.Session:
         return self._session_provider()
+
+    def reset(self) -> None:
+        """A fresh node: Jayway's path cache starts empty (cached paths keep state between reads)."""
+        jsonpath.compile_path.cache_clear()
 
     def predict(self, model_id: str, body: Any, algorithm: str | None = None) -> dict[str, Any]:
         """``RestMLPredictionAction`` then the transport action and task runner, for a remote model."""
