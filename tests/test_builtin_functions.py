@@ -339,3 +339,11 @@ def test_jayway_reads_a_non_json_body_as_a_string(api: Api, ml_vendor: Any) -> N
     status, answer = embed(api, model_id, "a")
     assert (status, answer["error"]["reason"], answer["error"]["caused_by"]["type"]) == (
         500, "Fail to execute PREDICT in aws connector", "path_not_found_exception")
+
+
+def test_bedrock_embedding_of_a_null_document_is_a_null_pointer_failure(api: Api, ml_vendor: Any) -> None:
+    model_id = embedding_model(api, '{"inputText": "${parameters.inputText}"}',
+                               "connector.pre_process.bedrock.embedding", None, url=BEDROCK_URL)
+    status, answer = api("POST", f"/_plugins/_ml/_predict/text_embedding/{model_id}", {"text_docs": [None]})
+    assert (status, answer["error"]["type"], answer["error"]["reason"]) == (500, "null_pointer_exception", None)
+    assert len(ml_vendor.calls) == 0

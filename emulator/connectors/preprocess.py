@@ -52,7 +52,11 @@ def _cohere(dataset: Dataset) -> dict[str, str | None]:
 
 
 def _bedrock(dataset: Dataset) -> dict[str, str | None]:
-    return _string_parameters({"inputText": _docs(dataset)[0]})
+    first = _docs(dataset)[0]
+    if first is None:
+        # Map.of refuses a null value: a NullPointerException without a message.
+        raise java_exception("null_pointer_exception", None)  # type: ignore[arg-type]
+    return _string_parameters({"inputText": first})
 
 
 def _bedrock_multimodal(dataset: Dataset) -> dict[str, str | None]:
