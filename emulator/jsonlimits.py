@@ -58,3 +58,9 @@ def finite(value: Any) -> Any:
     if isinstance(value, list):
         return [finite(v) for v in value]
     return value
+
+
+def too_deep(text: str) -> ValueError:
+    """The error for JSON text too deep for the emulator's Python parser (raised where it recurses)."""
+    return ValueError(depth_problem(text) or f"Document nesting depth exceeds the maximum the ML Commons emulator "
+                                              f"reads ({MAX_DEPTH})")

@@ -7,7 +7,11 @@ from typing import Any
 
 import pytest
 import requests
+import responses
+from opensearchpy import TransportError
 
+from emulator import Emulator
+from emulator.vendors.responses_adapter import session_for
 from tests.builders import action, connector, error
 from tests.conftest import Api
 from tests.test_predict import make_model
@@ -347,3 +351,35 @@ def test_bedrock_embedding_of_a_null_document_is_a_null_pointer_failure(api: Api
     status, answer = api("POST", f"/_plugins/_ml/_predict/text_embedding/{model_id}", {"text_docs": [None]})
     assert (status, answer["error"]["type"], answer["error"]["reason"]) == (500, "null_pointer_exception", None)
     assert len(ml_vendor.calls) == 0
+
+
+def test_every_chunk_is_called_and_the_first_failure_answers(api: Api, ml_vendor: Any) -> None:
+    ml_vendor.post(BEDROCK_URL, body="first", status=400)
+    ml_vendor.post(BEDROCK_URL, json={"embedding": [1.0]})
+    ml_vendor.post(BEDROCK_URL, body="third", status=404)
+    model_id = embedding_model(api, '{"inputText": "${parameters.inputText}"}',
+                               "connector.pre_process.bedrock.embedding", "connector.post_process.bedrock.embedding",
+                               url=BEDROCK_URL)
+    status, answer = embed(api, model_id, "a", "b", "c")
+    assert len(ml_vendor.calls) == 3
+    assert (status, answer["error"]["reason"]) == (400, "Error from remote service: first")
+    assert [s["reason"] for s in answer["error"]["suppressed"]] == ["Error from remote service: third"]
+
+
+def test_newer_built_in_names_are_scripts_on_older_releases() -> None:
+    emu = Emulator(version="3.2.0")
+    vendor = responses.RequestsMock(assert_all_requests_are_fired=False)
+    emu.session = session_for(vendor)
+    vendor.post(EMBED_URL, json={"inference_results": []})
+    client = emu.client()
+    conn = connector(actions=[action(url=EMBED_URL, request_body="{}",
+                                     post_process_function="connector.post_process.mlcommons.passthrough")])
+    connector_id = client.plugins.ml.create_connector(body=conn)["connector_id"]
+    model_id = client.plugins.ml.register_model(body={"name": "m", "function_name": "remote",
+                                                      "connector_id": connector_id}, params={"deploy": "true"})
+    try:
+        client.plugins.ml.predict_model(model_id=model_id["model_id"], body={"parameters": {}})
+        raise AssertionError("3.2 has no passthrough built-in")
+    except TransportError as failure:
+        assert failure.status_code == 500
+        assert failure.info["error"]["caused_by"]["reason"] == "compile error"

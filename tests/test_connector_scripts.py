@@ -165,3 +165,36 @@ def test_injected_escape_helper_makes_llm_text_json_safe(api: Api, ml_vendor: An
     model_id = scripted(api, '{"x": 1}', post=post)
     assert api("POST", f"{M}/{model_id}/_predict", {"parameters": {}})[1]["inference_results"][0]["output"] == [
         {"name": "response", "dataAsMap": {"text": 'He said "yes"\nthen left'}}]
+
+
+def test_remote_input_script_sees_the_escaped_parameters(api: Api, ml_vendor: Any) -> None:
+    ml_vendor.post(URL, json={"ok": 1})
+    pre = "return '{\"parameters\": {\"n\": \"' + params.prompt.length() + '\"}}';"
+    model_id = scripted(api, '{"n": "${parameters.n}"}', pre=pre,
+                        **{"pre_process_function.process_remote_inference_input": "true"})
+    api("POST", f"{M}/{model_id}/_predict", {"parameters": {"prompt": 'say "hi"'}})
+    # The dataset is escaped in place before the script runs: say \"hi\" has ten characters.
+    assert json.loads(ml_vendor.calls[-1].request.body) == {"n": "10"}
+
+
+def test_tensor_json_keeps_null_data_and_drops_byte_buffer(api: Api, ml_vendor: Any) -> None:
+    ml_vendor.post(URL, json={"a": 1})
+    post = ("return '{\"name\": \"t\", \"data_type\": \"FLOAT32\", \"data\": [1.5, null], "
+            "\"byte_buffer\": {\"array\": \"AAE=\", \"order\": \"BIG_ENDIAN\"}}';")
+    model_id = scripted(api, '{"x": 1}', post=post)
+    assert api("POST", f"{M}/{model_id}/_predict", {"parameters": {}})[1]["inference_results"][0]["output"] == [
+        {"name": "t", "data_type": "FLOAT32", "data": [1.5, None]}]
+
+
+def test_tensor_json_with_null_name_cannot_be_read(api: Api, ml_vendor: Any) -> None:
+    ml_vendor.post(URL, json={"a": 1})
+    model_id = scripted(api, '{"x": 1}', post="return '{\"name\": null}';")
+    status, answer = api("POST", f"{M}/{model_id}/_predict", {"parameters": {}})
+    assert (status, answer["error"]["caused_by"]["type"]) == (500, "illegal_state_exception")
+
+
+def test_tensor_json_with_a_filter_that_returns_a_map_is_a_cast_failure(api: Api, ml_vendor: Any) -> None:
+    ml_vendor.post(URL, json={"a": 1})
+    model_id = scripted(api, '{"x": 1}', post="return '[{\"name\": \"x\"}]';", response_filter="$[0]")
+    status, answer = api("POST", f"{M}/{model_id}/_predict", {"parameters": {}})
+    assert (status, answer["error"]["caused_by"]["type"]) == (500, "class_cast_exception")

@@ -88,3 +88,24 @@ def test_any_vendor_answer_gets_an_opensearch_answer(body: str, pre: str | None,
         answer = NODE.call("POST", f"/_plugins/_ml/models/{model['model_id']}/_predict",
                            {"parameters": {"input": ["x"]}})
     assert_answered(*answer)
+
+
+def test_deeply_nested_json_text_is_refused_not_crashed() -> None:
+    deep = "[" * 3000 + "]" * 3000
+    NODE.emu.reset()
+    NODE.vendor.reset()
+    NODE.vendor.post(URL, body=deep, content_type="application/json")
+    for post in (None, "connector.post_process.default.embedding", "return '' + params.result.length;"):
+        act = action(url=URL, request_body='{"input": "${parameters.input}"}')
+        if post:
+            act["post_process_function"] = post
+        _, created = NODE.call("POST", "/_plugins/_ml/connectors/_create",
+                               connector(parameters={"endpoint": "api.openai.com"}, actions=[act]))
+        _, model = NODE.call("POST", "/_plugins/_ml/models/_register",
+                             {"name": "m", "function_name": "remote", "connector_id": created["connector_id"]},
+                             deploy="true")
+        for value in ("x", deep):
+            status, answer = NODE.call("POST", f"/_plugins/_ml/models/{model['model_id']}/_predict",
+                                       {"parameters": {"input": value}})
+            assert status == 400, answer
+            assert "nesting depth" in answer["error"]["reason"], answer

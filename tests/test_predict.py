@@ -333,3 +333,18 @@ def test_any_client_failure_is_a_communication_error(api: Api, ml_vendor: Any) -
     model_id = template_model(api, "{}")
     assert api("POST", f"{M}/{model_id}/_predict", {"parameters": {}}) == (500, error(
         "status_exception", "Error communicating with remote model: broken pipe in the test double", 500))
+
+
+def test_to_string_placeholder_follows_javas_pattern(api: Api, ml_vendor: Any) -> None:
+    ml_vendor.post(URL, json={"ok": True})
+    model_id = template_model(api, '{"m": "${parameters.msg}"}')
+    # Java's lazy ".+?" matches from the first placeholder, so prompt.toString() is never defined here.
+    status, answer = api("POST", f"{M}/{model_id}/_predict", {"parameters": {
+        "msg": "${parameters.sys} then ${parameters.prompt.toString()}", "sys": "s", "prompt": 'a "b"'}})
+    assert (status, answer["error"]["reason"]) == (400, "Some parameter placeholder not filled in payload: "
+                                                        "prompt.toString()")
+    status, _ = api("POST", f"{M}/{model_id}/_predict", {"parameters": {
+        "msg": "said ${parameters.prompt.toString()}", "prompt": 'a "b"'}})
+    assert status == 200
+    # The request value is escaped first, and toString() escapes that text again.
+    assert sent_body(ml_vendor).decode() == '{"m": "said a \\\\\\"b\\\\\\""}'

@@ -285,7 +285,7 @@ def test_before_3_2_an_empty_body_is_no_response_from_model() -> None:
     _, client, vendor = versioned("3.1.0")
     vendor.post(URL, body="", status=500)
     model_id = register(client, connector(actions=[action(url=URL, request_body="{}")]))
-    assert predict_raw(client, model_id) == (400, error("illegal_argument_exception", "No response from model", 400))
+    assert predict_raw(client, model_id) == (400, error("status_exception", "No response from model", 400))
 
 
 def test_sent_body_has_content_length_and_default_content_type(api: Api, ml_vendor: Any) -> None:
@@ -319,3 +319,62 @@ def test_max_connection_bounds_concurrent_calls(api: Api, ml_vendor: Any, monkey
     assert (status, answer["error"]["type"]) == (429, "status_exception")
     assert answer["error"]["reason"].startswith(
         "Error communicating with remote model: Acquire operation took longer than the configured maximum time")
+
+
+def test_filter_landing_on_null_falls_back_to_the_whole_response(api: Api, ml_vendor: Any) -> None:
+    body = {"choices": [{"message": {"content": None, "tool_calls": [{"id": "t1"}]}}]}
+    ml_vendor.post(URL, json=body)
+    model_id = filter_model(api, "$.choices[0].message.content")
+    assert api("POST", f"{M}/{model_id}/_predict", {"parameters": {}})[1]["inference_results"][0]["output"] == [
+        {"name": "response", "dataAsMap": body}]
+
+
+def test_before_3_8_only_throttling_is_retried() -> None:
+    _, client, vendor = versioned("3.7.0")
+    vendor.post(URL, body="down", status=500)
+    model_id = register(client, connector(client_config={"retry_backoff_millis": 1, "max_retry_times": 3},
+                                          actions=[action(url=URL, request_body="{}")]))
+    assert predict_raw(client, model_id)[0] == 500
+    assert len(vendor.calls) == 1
+    vendor.replace(responses.POST, URL, body="{}", status=400, headers={"x-amzn-ErrorType": "ThrottlingException"})
+    assert predict_raw(client, model_id)[0] == 400
+    assert len(vendor.calls) == 1 + 4
+
+
+def test_each_deployed_model_has_its_own_connection_pool(api: Api, ml_vendor: Any,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(pools, "ACQUIRE_TIMEOUT_SECONDS", 0.05)
+    inside, release = threading.Event(), threading.Event()
+
+    def slow(request: Any) -> tuple[int, dict, str]:
+        if not inside.is_set():
+            inside.set()
+            release.wait(5)
+        return 200, {}, "{}"
+
+    ml_vendor.add_callback(responses.POST, URL, callback=slow)
+    first, second = retry_model(api, max_connection=1), retry_model(api, max_connection=1)
+    busy = threading.Thread(target=api, args=("POST", f"{M}/{first}/_predict", {"parameters": {}}))
+    busy.start()
+    try:
+        assert inside.wait(5)
+        assert api("POST", f"{M}/{second}/_predict", {"parameters": {}})[0] == 200
+    finally:
+        release.set()
+        busy.join(5)
+
+
+def test_headers_are_sent_as_deployed_before_3_7() -> None:
+    _, client, vendor = versioned("3.6.0")
+    vendor.post(URL, json={})
+    model_id = register(client, connector(actions=[action(
+        url=URL, request_body="{}", headers={"Authorization": "Bearer ${credential.openAI_key}",
+                                             "X-Org": "${parameters.org}"})]))
+    assert predict_raw(client, model_id)[0] == 200
+    assert vendor.calls[0].request.headers["X-Org"] == "${parameters.org}"
+
+
+def test_retry_timeout_below_minus_one_is_refused(api: Api, ml_vendor: Any) -> None:
+    model_id = retry_model(api, max_retry_times=1, retry_timeout_seconds=-5)
+    assert api("POST", f"{M}/{model_id}/_predict", {"parameters": {}}) == (400, error(
+        "illegal_argument_exception", "duration cannot be negative, was given [-5]", 400))

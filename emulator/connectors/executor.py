@@ -12,7 +12,7 @@ from __future__ import annotations
 import codecs
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -25,7 +25,7 @@ from .input_headers import resolve_headers
 from .mlinput import Dataset, RemoteInput, TextDocsInput
 from .payload import add_to_string_parameters, build_payload, clean_payload, escape_request_parameters
 from .pools import ConnectionPools
-from .retry import with_retries
+from .retry import check_retry_config, with_retries
 from .sigv4 import sign, signing_for
 from .templates import substitute
 
@@ -55,6 +55,8 @@ class ExecutionOptions:
     sleep: Callable[[float], None] | None = None
     # The node's HTTP client pools (``max_connection``); None sends without a bound.
     pools: ConnectionPools | None = None
+    # The emulated release, for the rules that changed between releases.
+    at_least: Callable[[str], bool] = field(default=lambda version: True)
 
 
 @dataclass(frozen=True)
@@ -75,6 +77,7 @@ class Deployment:
     connector: Mapping[str, Any]
     headers: Mapping[str, Mapping[str, str | None]]
     trusted_regexes: list[str]
+    model_id: str = ""
 
 
 def find_action(connector: Mapping[str, Any], action_type: str) -> dict[str, Any]:
@@ -86,17 +89,32 @@ def find_action(connector: Mapping[str, Any], action_type: str) -> dict[str, Any
 
 def execute(session: requests.Session, deployment: Deployment, dataset: Dataset, action_type: str,
             options: ExecutionOptions) -> dict[str, Any]:
-    """``executeAction``: one remote call per chunk of documents (or one call), one ``inference_results`` each."""
+    """``executeAction``: one remote call per chunk of documents (or one call), one ``inference_results`` each.
+
+    The plugin sends the chunks without waiting and collects them in a ``GroupedActionListener``:
+    a failure while preparing a chunk ends the request at once, while failed calls are gathered
+    and the first one is answered with the later ones attached as suppressed.
+    """
     connector = deployment.connector
     if isinstance(dataset, TextDocsInput):
-        chunks = _chunks(connector, dataset, action_type)
+        chunks = _chunks(connector, dataset, action_type, options)
     else:
         chunks = [dataset]
-    results = [_call(session, deployment, chunk, action_type, options) for chunk in chunks]
+    results: list[dict[str, Any]] = []
+    failures: list[OpenSearchError] = []
+    for chunk in chunks:
+        invoke = _prepare(session, deployment, chunk, action_type, options)
+        try:
+            results.append(invoke())
+        except OpenSearchError as error:
+            failures.append(error)
+    if failures:
+        raise failures[0].with_suppressed(failures[1:]) if len(failures) > 1 else failures[0]
     return {"inference_results": results}
 
 
-def _chunks(connector: Mapping[str, Any], dataset: TextDocsInput, action_type: str) -> list[Dataset]:
+def _chunks(connector: Mapping[str, Any], dataset: TextDocsInput, action_type: str,
+            options: ExecutionOptions) -> list[Dataset]:
     """``calculateChunkSize``: the connector's step size, else one call per document for Bedrock and scripts."""
     docs = dataset.docs
     step_text = (connector.get("parameters") or {}).get(STEP_SIZE)
@@ -107,7 +125,7 @@ def _chunks(connector: Mapping[str, Any], dataset: TextDocsInput, action_type: s
     else:
         function = find_action(connector, action_type).get("pre_process_function")
         per_doc = function is not None and (function == preprocess.BEDROCK_EMBEDDING
-                                            or function not in preprocess.BUILT_INS)
+                                            or preprocess.built_in(function, options.at_least) is None)
         step = 1 if per_doc else max(len(docs), 1)
     # Each chunk is a fresh TEXT_EMBEDDING input carrying the request's algorithm parameters.
     return [TextDocsInput(docs[i : i + step], "TEXT_EMBEDDING", dataset.algo_parameters)
@@ -123,21 +141,23 @@ def _java_int(text: str | None) -> int:
                           status=400, type="number_format_exception", is_opensearch_exception=False)
 
 
-def _call(session: requests.Session, deployment: Deployment, dataset: Dataset, action_type: str,
-          options: ExecutionOptions) -> dict[str, Any]:
-    """``preparePayloadAndInvoke`` for one chunk."""
+def _prepare(session: requests.Session, deployment: Deployment, dataset: Dataset, action_type: str,
+             options: ExecutionOptions) -> Callable[[], dict[str, Any]]:
+    """``preparePayloadAndInvoke`` for one chunk, up to the (possibly retried) call it returns."""
     connector = deployment.connector
     action = find_action(connector, action_type)
     connector_parameters: Mapping[str, str | None] = connector.get("parameters") or {}
     parameters: dict[str, str | None] = dict(connector_parameters)
     request_parameters: dict[str, str | None] = {}
     if isinstance(dataset, RemoteInput):
+        # The plugin escapes the input dataset in place, so a pre-process script sees escaped values.
         request_parameters = escape_request_parameters(dataset.parameters)
+        dataset = RemoteInput(request_parameters)
     parameters.update(request_parameters)
-    if isinstance(dataset, TextDocsInput) and dataset.algo_parameters is not None:
+    if isinstance(dataset, TextDocsInput) and dataset.algo_parameters is not None and options.at_least("3.3"):
         parameters.update(dataset.algo_parameters)
     processed = preprocess.run(action.get("pre_process_function"), dataset, parameters, connector_parameters,
-                               run_script=_pre_script)
+                               run_script=_pre_script, at_least=options.at_least)
     if processed is not None:
         parameters.update(escape_request_parameters(processed))
     # Request parameters always win over what the pre-process produced.
@@ -154,13 +174,22 @@ def _call(session: requests.Session, deployment: Deployment, dataset: Dataset, a
         if options.pools is None:
             status, body, headers = _send(session, request)
         else:
-            with options.pools.connection(client_config):
+            with options.pools.connection(deployment.model_id, client_config, pool_timeout_status(options)):
                 status, body, headers = _send(session, request)
         return _answer(status, body, headers, action, parameters, action_type, options)
 
     if int(client_config.get("max_retry_times", 0)) != 0:
-        return with_retries(attempt, client_config, **({"sleep": options.sleep} if options.sleep else {}))
-    return attempt()
+        check_retry_config(client_config)
+        retry_any = options.at_least("3.8")
+        sleep = options.sleep
+        return lambda: with_retries(attempt, client_config, retry_status_errors=retry_any,
+                                    **({"sleep": sleep} if sleep else {}))
+    return attempt
+
+
+def pool_timeout_status(options: ExecutionOptions) -> int:
+    """3.8 answers a pool-acquire timeout with 429; earlier releases with 500."""
+    return 429 if options.at_least("3.8") else 500
 
 
 def _pre_script(source: str, params: dict[str, Any]) -> str | None:
@@ -175,7 +204,8 @@ def build_request(deployment: Deployment, action: Mapping[str, Any], parameters:
     if options.check_trusted_at_predict:
         check_trusted(url, deployment.trusted_regexes)
     method = str(action.get("method", "")).upper()
-    if method not in _METHODS:
+    # PUT and DELETE came with 3.5.
+    if method not in (_METHODS if options.at_least("3.5") else _METHODS[:2]):
         raise illegal_argument("unsupported http method")
     charset = parameters.get("charset") or "UTF-8"
     body = _encode(clean_payload(payload, parameters), charset)
@@ -184,7 +214,11 @@ def build_request(deployment: Deployment, action: Mapping[str, Any], parameters:
     _check_uri(url)
     # The plugin resolves credentials once at deploy, from the PREDICT action's headers.
     deploy_headers = deployment.headers.get("PREDICT") or deployment.headers.get(action_type.upper()) or {}
-    headers = resolve_headers(deploy_headers, parameters, connector.get("protocol"))
+    if options.at_least("3.7"):
+        headers = resolve_headers(deploy_headers, parameters, connector.get("protocol"))
+    else:
+        # Before 3.7 the deploy-time headers were sent as they were: no runtime placeholders, no checks.
+        headers = {name: value for name, value in deploy_headers.items() if value is not None}
     if not any(name.lower() == "content-type" for name in headers):
         headers["Content-Type"] = "application/json"
     if not any(name.lower() == "content-length" for name in headers):
@@ -269,8 +303,8 @@ def _answer(status: int, body: str, headers: Mapping[str, str], action: Mapping[
             parameters: Mapping[str, str | None], action_type: str, options: ExecutionOptions) -> dict[str, Any]:
     """``MLSdkAsyncHttpResponseHandler``: vendor errors, empty bodies, then the post-process."""
     action_name = action_type.upper()
-    if not options.empty_body_after_status and not body.strip():
-        raise illegal_argument("No response from model")
+    if not options.empty_body_after_status and not body.strip() and action_name != "CANCEL_BATCH_PREDICT":
+        raise status_exception("No response from model", 400)
     if status < 200 or status > 300:
         vendor_status, status = status, _answer_status(status)
         if any(v.startswith("ThrottlingException") for v in _header_values(headers, "x-amzn-ErrorType")):
@@ -287,7 +321,7 @@ def _answer(status: int, body: str, headers: Mapping[str, str], action: Mapping[
     function = preprocess.fill_function_parameters(action.get("post_process_function"), parameters)
     output_options = postprocess.OutputOptions(
         max_json_size=options.max_json_size, integers_preserved=options.integers_preserved,
-        filter_falls_back=options.filter_falls_back,
+        filter_falls_back=options.filter_falls_back, at_least=options.at_least,
     )
     number_model = painless.NumberModel.JACKSON if options.integers_preserved else painless.NumberModel.GSON
 

@@ -23,7 +23,8 @@ def escape_request_parameters(parameters: Mapping[str, str | None]) -> dict[str,
     return out
 
 
-_TO_STRING = re.compile(r"\$\{parameters\.([^}]+?)\.toString\(\)}")
+# Java's own pattern: a lazy ".+?" that may run across an earlier placeholder in the same value.
+_TO_STRING = re.compile(r"\$\{parameters\.(.+?)\.toString\(\)}")
 
 
 def add_to_string_parameters(parameters: dict[str, str | None]) -> None:
@@ -32,8 +33,9 @@ def add_to_string_parameters(parameters: dict[str, str | None]) -> None:
         if not value or ".toString()" not in value:
             continue
         for name in _TO_STRING.findall(value):
-            if name in parameters:
-                parameters[f"{name}.toString()"] = gson_json(parameters[name])[1:-1]
+            found = parameters.get(name)
+            if found is not None:
+                parameters[f"{name}.toString()"] = gson_json(found)[1:-1]
 
 
 def runtime_parameters(connector_parameters: Mapping[str, str | None],

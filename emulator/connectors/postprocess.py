@@ -16,6 +16,7 @@ from decimal import Decimal
 from typing import Any
 
 from ..errors import OpenSearchError, illegal_argument, java_exception
+from ..jsonlimits import too_deep
 from . import jsonpath
 from .jsonpath import javalang, smartjson
 from .output import parse_response_body
@@ -239,6 +240,22 @@ BUILT_INS: dict[str, tuple[str, Callable[[Any, str | None], list[Tensor]]]] = {
 }
 
 
+# The releases that brought the newer built-ins; on older nodes those names are compiled as Painless.
+SINCE = {
+    **{name: "3.0" for name in BUILT_INS if ".cohere_v2." in name or ".bedrock_v2." in name},
+    "connector.post_process.mlcommons.passthrough": "3.3",
+    "connector.post_process.bedrock.nova.embedding": "3.4",
+}
+
+
+def built_in(function: str | None, at_least: Callable[[str], bool]) -> tuple[str, Any] | None:
+    """The built-in of that exact name, if the emulated release has it."""
+    if function is None or function not in BUILT_INS:
+        return None
+    since = SINCE.get(function)
+    return BUILT_INS[function] if since is None or at_least(since) else None
+
+
 def data_type_of(response_filter: str) -> str | None:
     """The first result type whose ``.NAME`` the filter mentions (case-insensitive), as the plugin infers it."""
     lowered = response_filter.lower()
@@ -263,6 +280,8 @@ def _jayway_document(text: str) -> Any:
         return json.loads(text, parse_float=_smart_float)
     except ValueError:
         pass
+    except RecursionError:
+        raise illegal_argument(f"Invalid JSON format: {too_deep(text)}") from None
     try:
         return smartjson.parse(text)
     except smartjson.SmartJsonError as error:
@@ -292,19 +311,21 @@ def _snake_type(java_type: str) -> str:
 class OutputOptions:
     """What the emulated version changes in output processing."""
 
-    def __init__(self, *, max_json_size: int, integers_preserved: bool, filter_falls_back: bool) -> None:
+    def __init__(self, *, max_json_size: int, integers_preserved: bool, filter_falls_back: bool,
+                 at_least: Callable[[str], bool] = lambda version: True) -> None:
         self.max_json_size = max_json_size
         self.integers_preserved = integers_preserved
         self.filter_falls_back = filter_falls_back
+        self.at_least = at_least
 
 
 def process(body: str, function: str | None, parameters: Mapping[str, str | None], options: OutputOptions,
             run_script: Callable[[str, dict[str, Any]], str | None]) -> list[Tensor]:
     """``ConnectorUtils.processOutput`` for one vendor answer (``function`` already has its parameters filled)."""
     response_filter = parameters.get(RESPONSE_FILTER)
-    built_in = BUILT_INS.get(function) if function is not None else None
-    if built_in is not None:
-        default_filter, apply = built_in
+    chosen = built_in(function, options.at_least)
+    if chosen is not None:
+        default_filter, apply = chosen
         path = response_filter if response_filter and response_filter.strip() else default_filter
         filtered = read_path(_jayway_document(body), path)
         if filtered is None:
@@ -323,6 +344,9 @@ def process(body: str, function: str | None, parameters: Mapping[str, str | None
     except OpenSearchError as error:
         if error.type != "path_not_found_exception" or not options.filter_falls_back:
             raise
+        filtered = None
+    if filtered is None and options.filter_falls_back:
+        # 3.7+ uses the whole response when the path finds nothing or lands on a JSON null.
         filtered = response
     return parse_response(filtered, tensors_json, options)
 
@@ -334,12 +358,17 @@ def _is_json(text: str) -> bool:
         parsed = json.loads(text, strict=False)
     except ValueError:
         return False
+    except RecursionError:
+        raise illegal_argument(f"Invalid JSON format: {too_deep(text)}") from None
     return isinstance(parsed, (dict, list))
 
 
 def parse_response(response: Any, tensors_json: bool, options: OutputOptions) -> list[Tensor]:
     """``AbstractConnector.parseResponse``."""
     if tensors_json:
+        if not isinstance(response, str):
+            # The plugin casts the (filtered) response to String here.
+            raise class_cast(response, "java.lang.String")
         return _script_tensors(response)
     if isinstance(response, str) and _is_json(response):
         data = parse_response_body(response, max_json_size=options.max_json_size,
@@ -356,6 +385,8 @@ def _script_tensors(text: str) -> list[Tensor]:
         parsed = json.loads(text)
     except ValueError as error:
         raise java_exception("x_content_parse_exception", f"Failed to parse tensor JSON: {error}") from None
+    except RecursionError:
+        raise illegal_argument(f"Invalid JSON format: {too_deep(text)}") from None
     items = parsed if isinstance(parsed, list) else [parsed]
     out = []
     for item in items:
@@ -379,25 +410,32 @@ def _token(value: Any) -> str:
     return "VALUE_NUMBER"
 
 
-def _text(value: Any, field: str) -> str | None:
-    if value is None or isinstance(value, str):
+def _text(value: Any) -> str:
+    """``parser.text()``: the text of a scalar; null and containers are an IllegalStateException."""
+    if isinstance(value, str):
         return value
-    if isinstance(value, (dict, list)):
-        raise java_exception("illegal_state_exception",
-                             f"Can't get text on a {'START_OBJECT' if isinstance(value, dict) else 'START_ARRAY'}")
+    if value is None or isinstance(value, (dict, list)):
+        token = "VALUE_NULL" if value is None else "START_OBJECT" if isinstance(value, dict) else "START_ARRAY"
+        raise java_exception("illegal_state_exception", f"Can't get text on a {token}")
+    if isinstance(value, bool):
+        return "true" if value else "false"
     return json.dumps(value)
 
 
 def _parse_tensor(item: dict[str, Any]) -> Tensor:
+    """``ModelTensor.parser``: the fields it reads (``byte_buffer`` is read but not kept), others skipped."""
     fields: dict[str, Any] = {}
     data_list = None
     for key, value in item.items():
         if key == "name":
-            fields["name"] = _text(value, key)
+            fields["name"] = _text(value)
         elif key == "data":
+            if not isinstance(value, list):
+                raise java_exception("x_content_parse_exception",
+                                     f"Failed to parse list:  expecting START_ARRAY but got {_token(value)}")
             data_list = value
         elif key == "data_type":
-            name = _text(value, key)
+            name = _text(value)
             if name not in DATA_TYPES:
                 raise illegal_argument(f"No enum constant {_DATA_TYPE_CLASS}.{name}")
             fields["data_type"] = name
@@ -407,22 +445,17 @@ def _parse_tensor(item: dict[str, Any]) -> Tensor:
                                                           f"[START_ARRAY] but found [{_token(value)}]")
             fields["shape"] = [_long(v) for v in value]
         elif key == "result":
-            fields["result"] = _text(value, key)
+            fields["result"] = _text(value)
         elif key == "dataAsMap":
             if value is not None and not isinstance(value, dict):
                 raise java_exception("parsing_exception", f"Failed to parse object: expecting token of type "
                                                           f"[START_OBJECT] but found [{_token(value)}]")
             fields["dataAsMap"] = value
-        elif key == "byte_buffer" and isinstance(value, dict):
-            order = value.get("order")
-            array = value.get("array")
-            if isinstance(array, str):
-                fields["byte_buffer"] = {"array": array,
-                                         "order": order if order in ("LITTLE_ENDIAN", "BIG_ENDIAN") else "BIG_ENDIAN"}
     data_type = fields.get("data_type")
-    if data_type is not None and isinstance(data_list, list) and data_list:
+    if data_type is not None and data_list:
         for value in data_list:
-            if not _is_number(value):
+            # (Number) null is a null element, written as null.
+            if value is not None and not _is_number(value):
                 raise class_cast(value, "java.lang.Number")
         if data_type == "UNKNOWN":
             raise illegal_argument("data type is null")

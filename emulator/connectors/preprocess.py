@@ -13,6 +13,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from ..errors import OpenSearchError, illegal_argument, java_exception
+from ..jsonlimits import too_deep
 from .mlinput import Dataset, RemoteInput, TextDocsInput, TextSimilarityInput, to_xcontent
 from .postprocess import GSON, class_cast
 from .templates import substitute
@@ -165,6 +166,23 @@ BUILT_INS: dict[str, Callable[[Dataset], dict[str, str | None]]] = {
 }
 
 
+# The releases that brought the Nova built-ins; on older nodes those names are compiled as Painless.
+SINCE = {
+    "connector.pre_process.bedrock.nova.text_embedding": "3.4",
+    "connector.pre_process.bedrock.nova.image_embedding": "3.4",
+    "connector.pre_process.bedrock.nova.video_embedding": "3.4",
+    "connector.pre_process.bedrock.nova.audio_embedding": "3.4",
+    "connector.pre_process.bedrock.nova.embedding": "3.5",
+}
+
+
+def built_in(function: str, at_least: Callable[[str], bool]) -> Callable[[Dataset], dict[str, str | None]] | None:
+    """The built-in of that exact name, if the emulated release has it."""
+    found = BUILT_INS.get(function)
+    since = SINCE.get(function)
+    return found if found is not None and (since is None or at_least(since)) else None
+
+
 def fill_function_parameters(function: str | None, parameters: Mapping[str, str | None]) -> str | None:
     """``fillProcessFunctionParameter``: ``${parameters.x}`` in a function becomes x as a quoted JSON string."""
     if function is None or "${parameters." not in function:
@@ -191,7 +209,8 @@ def _escaped_for_script(dataset: Dataset) -> Dataset:
 
 def run(function: str | None, dataset: Dataset, parameters: Mapping[str, str | None],
         connector_parameters: Mapping[str, str | None], *,
-        run_script: Callable[[str, dict[str, Any]], str | None]) -> dict[str, str | None] | None:
+        run_script: Callable[[str, dict[str, Any]], str | None],
+        at_least: Callable[[str], bool] = lambda version: True) -> dict[str, str | None] | None:
     """``processMLInput``: the pre-process output parameters, or None when the input is used as it is.
 
     ``parameters`` is the runtime map so far (connector parameters, escaped request
@@ -206,11 +225,11 @@ def run(function: str | None, dataset: Dataset, parameters: Mapping[str, str | N
         raise illegal_argument("pre_process_function not defined in connector")
     function = fill_function_parameters(function, parameters)
     assert function is not None
-    built_in = BUILT_INS.get(function)
-    if built_in is not None:
+    chosen = built_in(function, at_least)
+    if chosen is not None:
         if isinstance(dataset, RemoteInput):
             return None  # the built-ins hand remote parameters through untouched
-        return built_in(dataset)
+        return chosen(dataset)
     if isinstance(dataset, RemoteInput):
         if not _flag(parameters, PROCESS_REMOTE_INFERENCE_INPUT):
             return None
@@ -241,6 +260,8 @@ def _script_output(output: str | None) -> dict[str, str | None]:
         parsed = json.loads(output, strict=False)
     except ValueError as error:
         raise _gson_syntax_error(str(error)) from None
+    except RecursionError:
+        raise illegal_argument(f"Invalid JSON format: {too_deep(output)}") from None
     if not isinstance(parsed, dict):
         kind = "BEGIN_ARRAY" if isinstance(parsed, list) else "STRING" if isinstance(parsed, str) else "NUMBER"
         raise _gson_syntax_error(f"java.lang.IllegalStateException: Expected BEGIN_OBJECT but was {kind} at line 1 "

@@ -19,11 +19,11 @@ T = TypeVar("T")
 _KEPT_FAILURES = 4
 
 
-def retryable(error: OpenSearchError) -> bool:
-    """AWS header throttling, and any status exception with 429 or a 5xx status."""
+def retryable(error: OpenSearchError, *, status_errors: bool = True) -> bool:
+    """AWS header throttling, and (from 3.8) any status exception with 429 or a 5xx status."""
     if error.type == "remote_connector_throttling_exception":
         return True
-    return error.type == "status_exception" and (error.status == 429 or error.status >= 500)
+    return status_errors and error.type == "status_exception" and (error.status == 429 or error.status >= 500)
 
 
 def _time_value(millis: int) -> str:
@@ -57,15 +57,23 @@ def delays(config: Mapping[str, Any], rng: random.Random) -> Iterator[float]:
         yield max(millis, 0) / 1000
 
 
-def with_retries(call: Callable[[], T], config: Mapping[str, Any], *,
-                 sleep: Callable[[float], None] = time.sleep, clock: Callable[[], float] = time.monotonic,
-                 rng: random.Random | None = None) -> T:
-    """Run ``call`` until it succeeds, fails for good, or the retry budget is spent."""
+def check_retry_config(config: Mapping[str, Any]) -> None:
+    """What building ``RetryableAction`` refuses: its two ``TimeValue`` arguments, then the initial delay."""
     backoff = int(config.get("retry_backoff_millis", 200))
     if backoff < -1:
         raise illegal_argument(f"duration cannot be negative, was given [{backoff}]")
+    timeout = int(config.get("retry_timeout_seconds", 30))
+    if timeout < -1:
+        raise illegal_argument(f"duration cannot be negative, was given [{timeout}]")
     if backoff < 1:
         raise illegal_argument(f"Initial delay was less than 1 millisecond: {_time_value(backoff)}")
+
+
+def with_retries(call: Callable[[], T], config: Mapping[str, Any], *, retry_status_errors: bool = True,
+                 sleep: Callable[[float], None] = time.sleep, clock: Callable[[], float] = time.monotonic,
+                 rng: random.Random | None = None) -> T:
+    """Run ``call`` until it succeeds, fails for good, or the retry budget is spent."""
+    check_retry_config(config)
     max_retries = int(config.get("max_retry_times", 0))
     timeout = int(config.get("retry_timeout_seconds", 30))
     started = clock()
@@ -79,7 +87,8 @@ def with_retries(call: Callable[[], T], config: Mapping[str, Any], *,
             failures.insert(0, error)
             del failures[_KEPT_FAILURES:]
             retries += 1
-            retry = retryable(error) and (max_retries == -1 or retries <= max_retries)
+            retry = retryable(error, status_errors=retry_status_errors) and (
+                max_retries == -1 or retries <= max_retries)
             if not retry or clock() - started >= timeout:
                 raise _final(failures) from None
             sleep(next(waits))

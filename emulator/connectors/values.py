@@ -14,6 +14,9 @@ from decimal import Decimal
 from functools import lru_cache
 from typing import Any
 
+from ..errors import illegal_argument
+from ..jsonlimits import too_deep
+
 
 def java_double(value: float) -> str:
     """``Double.toString``: shortest round-trip digits, Java's choice of plain or E notation."""
@@ -90,7 +93,10 @@ class LiteralNumber(str):
 
 def gson_tree(text: str) -> Any:
     """``JsonParser.parseString``: the tree Gson rewrites (numbers keep their literal text)."""
-    return json.loads(text, parse_float=LiteralNumber, parse_int=LiteralNumber)
+    try:
+        return json.loads(text, parse_float=LiteralNumber, parse_int=LiteralNumber)
+    except RecursionError:
+        raise _too_deep(text) from None
 
 
 def gson_json(value: Any, *, hash_order: bool = True) -> str:
@@ -198,4 +204,10 @@ def is_json_container(text: str | None) -> bool:
         parsed = json.loads(text)
     except ValueError:
         return False
+    except RecursionError:
+        raise _too_deep(text) from None
     return isinstance(parsed, (dict, list))
+
+
+def _too_deep(text: str) -> Exception:
+    return illegal_argument(f"Invalid JSON format: {too_deep(text)}")

@@ -85,8 +85,9 @@ class Predictions:
             empty_body_after_status=node.at_least("3.2"),
             acquire=deployed.bucket.request if deployed.bucket is not None else None,
             pools=self.pools,
+            at_least=node.at_least,
         )
-        deployment = executor.Deployment(deployed.connector, deployed.headers, deployed.trusted_regexes)
+        deployment = executor.Deployment(deployed.connector, deployed.headers, deployed.trusted_regexes, model_id)
         return executor.execute(self.session, deployment, dataset, action_type, options)
 
     def _parse(self, body: Any, algorithm: str | None) -> tuple[Dataset, str]:
