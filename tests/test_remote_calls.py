@@ -378,3 +378,18 @@ def test_retry_timeout_below_minus_one_is_refused(api: Api, ml_vendor: Any) -> N
     model_id = retry_model(api, max_retry_times=1, retry_timeout_seconds=-5)
     assert api("POST", f"{M}/{model_id}/_predict", {"parameters": {}}) == (400, error(
         "illegal_argument_exception", "duration cannot be negative, was given [-5]", 400))
+
+
+def test_uri_rules_are_javas(api: Api, ml_vendor: Any) -> None:
+    outer = ("Encountered error when trying to create uri from endpoint in ml connector. Please update the endpoint "
+             "in connection configuration: ")
+    api("PUT", "/_cluster/settings", {"persistent": {"plugins.ml_commons.trusted_connector_endpoints_regex": [".*"]}})
+    for url, cause in [
+        ("https://api.openai.com/v1/x?q=100%", "Malformed escape pair at index 33: https://api.openai.com/v1/x?q=100%"),
+        ("https://my_host.example.com/v1", "Invalid URI. Please check if the endpoint is valid from connector."),
+    ]:
+        model_id = make_model(api, connector(actions=[action(url=url, request_body="{}")]))
+        expected = error("illegal_argument_exception", outer, 400)
+        expected["error"]["caused_by"] = {"type": "illegal_argument_exception", "reason": cause}
+        assert api("POST", f"{M}/{model_id}/_predict", {"parameters": {}}) == (400, expected)
+    assert len(ml_vendor.calls) == 0

@@ -249,26 +249,41 @@ def _encode(payload: str | None, charset: str) -> bytes | None:
                               is_opensearch_exception=False) from None
 
 
+_HOST_NAME = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*\.?")
+
+
 def _check_uri(url: str) -> None:
     """``URI.create`` must accept the endpoint and find a host in it."""
     outer = (
         "Encountered error when trying to create uri from endpoint in ml connector. Please update the endpoint in "
         "connection configuration: "
     )
-    bad = next((i for i, ch in enumerate(url) if ch in ' "<>\\^`{|}'), None)
-    if bad is not None:
-        cause = illegal_argument(f"Illegal character in {_uri_part(url, bad)} at index {bad}: {url}")
-    else:
-        try:
-            parts = urlsplit(url)
-        except ValueError:
-            parts = None
-        if parts is not None and parts.scheme and parts.hostname:
-            return
-        cause = illegal_argument("Invalid URI. Please check if the endpoint is valid from connector.")
+    cause = _uri_problem(url)
+    if cause is None:
+        return
     error = illegal_argument(outer)
     error.cause = cause
     raise error
+
+
+def _uri_problem(url: str) -> OpenSearchError | None:
+    """What ``java.net.URI`` says of the text (None when it parses and has a server-based host)."""
+    for i, ch in enumerate(url):
+        if ch in ' "<>\\^`{|}' or ord(ch) < 0x20 or ord(ch) == 0x7F:
+            return illegal_argument(f"Illegal character in {_uri_part(url, i)} at index {i}: {url}")
+        if ch == "%" and not re.fullmatch(r"[0-9A-Fa-f]{2}", url[i + 1 : i + 3]):
+            return illegal_argument(f"Malformed escape pair at index {i}: {url}")
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - a port that is not a number raises here
+        host = parts.hostname if parts.scheme else None
+    except ValueError:
+        host = None
+    # A host name a server-based authority cannot hold ("_", a bad port) leaves URI.getHost() null:
+    # the registry-based reading the plugin then refuses. IPv6 literals come back without brackets.
+    if host and (":" in host or _HOST_NAME.fullmatch(host)):
+        return None
+    return illegal_argument("Invalid URI. Please check if the endpoint is valid from connector.")
 
 
 def _uri_part(url: str, index: int) -> str:

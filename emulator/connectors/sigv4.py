@@ -38,12 +38,17 @@ class AwsSigning:
 
 def signing_for(credential: Mapping[str, str | None], parameters: Mapping[str, str | None]) -> AwsSigning:
     """``AwsConnector``'s getters: service and region from the parameters first, then the credential."""
+    def first(name: str) -> str:
+        # Optional.ofNullable(parameters.get(x)).orElse(credential.get(x)): an empty value still counts.
+        value = parameters.get(name)
+        return value if value is not None else credential.get(name) or ""
+
     return AwsSigning(
         access_key=credential.get("access_key") or "",
         secret_key=credential.get("secret_key") or "",
         session_token=credential.get("session_token"),
-        service_name=parameters.get("service_name") or credential.get("service_name") or "",
-        region=parameters.get("region") or credential.get("region") or "",
+        service_name=first("service_name"),
+        region=first("region"),
     )
 
 
