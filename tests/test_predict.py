@@ -348,3 +348,14 @@ def test_to_string_placeholder_follows_javas_pattern(api: Api, ml_vendor: Any) -
     assert status == 200
     # The request value is escaped first, and toString() escapes that text again.
     assert sent_body(ml_vendor).decode() == '{"m": "said a \\\\\\"b\\\\\\""}'
+
+
+def test_json_looking_parameters_follow_org_json_on_raw_control_characters(api: Api, ml_vendor: Any) -> None:
+    ml_vendor.post(URL, json={"ok": True})
+    model_id = template_model(api, '{"v": ${parameters.v}}')
+    # A raw TAB inside a JSON string still counts as JSON, so the value is sent as it is.
+    assert api("POST", f"{M}/{model_id}/_predict", {"parameters": {"v": '{"a":"x\ty"}'}})[0] == 200
+    assert sent_body(ml_vendor).decode() == '{"v": {"a":"x\ty"}}'
+    # A raw line feed does not (org.json: unterminated string), so the value is escaped as text.
+    status, answer = api("POST", f"{M}/{model_id}/_predict", {"parameters": {"v": '{"a":"x\ny"}'}})
+    assert (status, answer["error"]["reason"]) == (400, 'Invalid payload: {"v": {\\"a\\":\\"x\\ny\\"}}')

@@ -20,7 +20,7 @@ from ..jsonlimits import too_deep
 from . import jsonpath
 from .jsonpath import javalang, smartjson
 from .output import parse_response_body
-from .values import java_map
+from .values import is_json_container, java_map
 
 RESPONSE_FILTER = "response_filter"
 DATA_TYPES = ("FLOAT32", "FLOAT64", "FLOAT16", "UINT8", "INT32", "INT8", "INT64", "BOOLEAN", "UNKNOWN", "STRING",
@@ -352,15 +352,7 @@ def process(body: str, function: str | None, parameters: Mapping[str, str | None
 
 
 def _is_json(text: str) -> bool:
-    if not text.strip():
-        return False
-    try:
-        parsed = json.loads(text, strict=False)
-    except ValueError:
-        return False
-    except RecursionError:
-        raise illegal_argument(f"Invalid JSON format: {too_deep(text)}") from None
-    return isinstance(parsed, (dict, list))
+    return is_json_container(text)
 
 
 def parse_response(response: Any, tensors_json: bool, options: OutputOptions) -> list[Tensor]:

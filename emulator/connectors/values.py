@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from decimal import Decimal
 from functools import lru_cache
 from typing import Any
@@ -196,17 +197,29 @@ def escape_json(text: str) -> str:
     return "".join(out)
 
 
+_STRING_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"', re.S)
+
+
 def is_json_container(text: str | None) -> bool:
-    """ML Commons ``StringUtils.isJson``: the text parses as a JSON object or array."""
+    """ML Commons ``StringUtils.isJson``: the text parses as a JSON object or array.
+
+    The plugin asks org.json and then Gson: raw control characters inside strings pass,
+    except NUL, LF and CR, which org.json reads as an unterminated string.
+    """
     if text is None or not text.strip():
         return False
     try:
-        parsed = json.loads(text)
+        parsed = json.loads(text, strict=False)
     except ValueError:
         return False
     except RecursionError:
         raise _too_deep(text) from None
-    return isinstance(parsed, (dict, list))
+    if not isinstance(parsed, (dict, list)):
+        return False
+    if ("\n" in text or "\r" in text or "\0" in text) and any(
+            ch in token for token in _STRING_TOKEN.findall(text) for ch in "\n\r\0"):
+        return False
+    return True
 
 
 def _too_deep(text: str) -> Exception:
