@@ -198,3 +198,14 @@ def test_tensor_json_with_a_filter_that_returns_a_map_is_a_cast_failure(api: Api
     model_id = scripted(api, '{"x": 1}', post="return '[{\"name\": \"x\"}]';", response_filter="$[0]")
     status, answer = api("POST", f"{M}/{model_id}/_predict", {"parameters": {}})
     assert (status, answer["error"]["caused_by"]["type"]) == (500, "class_cast_exception")
+
+
+def test_pre_process_output_is_read_as_gson_reads_a_map(api: Api, ml_vendor: Any) -> None:
+    ml_vendor.post(URL, json={"ok": 1})
+    pairs = scripted(api, '{"q": "${parameters.q}"}', pre="return '[[\"parameters\", {\"q\": 1}]]';")
+    assert embed(api, pairs, "a")[0] == 200
+    assert json.loads(ml_vendor.calls[-1].request.body) == {"q": "1.0"}
+    for script in ("return '';", "return 'null';", "return '{\"parameters\": null}';"):
+        model_id = scripted(api, '{"q": 1}', pre=script)
+        status, answer = embed(api, model_id, "a")
+        assert (status, answer["error"]["type"]) == (500, "null_pointer_exception"), script

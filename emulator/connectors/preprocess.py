@@ -56,7 +56,7 @@ def _bedrock(dataset: Dataset) -> dict[str, str | None]:
     first = _docs(dataset)[0]
     if first is None:
         # Map.of refuses a null value: a NullPointerException without a message.
-        raise java_exception("null_pointer_exception", None)  # type: ignore[arg-type]
+        raise _null_pointer()
     return _string_parameters({"inputText": first})
 
 
@@ -253,25 +253,42 @@ def _flag(parameters: Mapping[str, str | None], name: str) -> bool:
 
 
 def _script_output(output: str | None) -> dict[str, str | None]:
-    """The script's JSON text, read as Gson reads it: only ``parameters`` counts, numbers become doubles."""
+    """The script's JSON text, read as Gson reads it into a ``Map``: only ``parameters`` counts, numbers become
+    doubles."""
     if output is None:
         raise illegal_argument("Preprocess function output is null")
+    if not output.strip() or output.strip() == "null":
+        # Gson answers null for empty input and for null; reading its "parameters" is a NullPointerException.
+        raise _null_pointer()
     try:
         parsed = json.loads(output, strict=False)
     except ValueError as error:
         raise _gson_syntax_error(str(error)) from None
     except RecursionError:
         raise illegal_argument(f"Invalid JSON format: {too_deep(output)}") from None
+    if isinstance(parsed, list) and all(isinstance(pair, list) and len(pair) == 2 for pair in parsed):
+        # Gson's map adapter also reads [[key, value], ...].
+        parsed = {_gson_key(pair[0]): pair[1] for pair in parsed}
     if not isinstance(parsed, dict):
         kind = "BEGIN_ARRAY" if isinstance(parsed, list) else "STRING" if isinstance(parsed, str) else "NUMBER"
         raise _gson_syntax_error(f"java.lang.IllegalStateException: Expected BEGIN_OBJECT but was {kind} at line 1 "
                                  "column 1 path $")
-    values = parsed.get("parameters")
+    if "parameters" not in parsed:
+        return {}
+    values = parsed["parameters"]
     if values is None:
-        values = {}
+        raise _null_pointer()
     if not isinstance(values, dict):
         raise class_cast(gson_doubles(values), "java.util.Map", GSON)
     return _string_parameters(gson_doubles(values))
+
+
+def _gson_key(key: Any) -> str:
+    return key if isinstance(key, str) else gson_json(gson_doubles(key))
+
+
+def _null_pointer() -> OpenSearchError:
+    return java_exception("null_pointer_exception", None)  # type: ignore[arg-type]
 
 
 def _gson_syntax_error(message: str) -> OpenSearchError:
