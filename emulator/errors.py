@@ -34,12 +34,15 @@ class OpenSearchError(Exception):
         self.is_opensearch_exception = is_opensearch_exception
         # Failures attached with addSuppressed (earlier attempts of a retried call), rendered as "suppressed".
         self.suppressed: list[OpenSearchError] = []
+        # False when the plugin's exception carries no RestStatus (a vendor code RestStatus does not know).
+        self.status_known = True
 
     def with_status(self, status: int) -> OpenSearchError:
         """The same error answered with another HTTP status (``new BytesRestResponse(channel, status, e)``)."""
         copy = OpenSearchError(self.reason, status=status, type=self.type, cause=self.cause, metadata=self.metadata,
                                is_opensearch_exception=self.is_opensearch_exception)
         copy.suppressed = list(self.suppressed)
+        copy.status_known = self.status_known
         return copy
 
     def with_suppressed(self, others: list[OpenSearchError]) -> OpenSearchError:

@@ -393,3 +393,11 @@ def test_uri_rules_are_javas(api: Api, ml_vendor: Any) -> None:
         expected["error"]["caused_by"] = {"type": "illegal_argument_exception", "reason": cause}
         assert api("POST", f"{M}/{model_id}/_predict", {"parameters": {}}) == (400, expected)
     assert len(ml_vendor.calls) == 0
+
+
+def test_vendor_codes_rest_status_does_not_know_are_500_and_not_retried(api: Api, ml_vendor: Any) -> None:
+    ml_vendor.post(URL, body="teapot", status=418)
+    model_id = retry_model(api, max_retry_times=2)
+    assert api("POST", f"{M}/{model_id}/_predict", {"parameters": {}}) == (500, error(
+        "status_exception", "Error from remote service: teapot", 500))
+    assert len(ml_vendor.calls) == 1

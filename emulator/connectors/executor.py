@@ -329,8 +329,12 @@ def _answer(status: int, body: str, headers: Mapping[str, str], action: Mapping[
                 status=status, type="remote_connector_throttling_exception",
             )
         if not body.strip():
-            raise status_exception(f"Remote service returned error status {vendor_status} with empty body", status)
-        raise status_exception(REMOTE_SERVICE_ERROR + body, status)
+            error = status_exception(f"Remote service returned error status {vendor_status} with empty body", status)
+        else:
+            error = status_exception(REMOTE_SERVICE_ERROR + body, status)
+        if vendor_status not in KNOWN_STATUSES:
+            error.status_known = False  # a null RestStatus is never retried
+        raise error
     if not body.strip() and action_name != "CANCEL_BATCH_PREDICT":
         raise status_exception("Remote service returned empty response body", 502)
     function = preprocess.fill_function_parameters(action.get("post_process_function"), parameters)
@@ -356,13 +360,22 @@ def _answer(status: int, body: str, headers: Mapping[str, str], action: Mapping[
     return entry
 
 
+# The codes OpenSearch's RestStatus knows; for any other, RestStatus.fromCode is null.
+KNOWN_STATUSES = frozenset({
+    100, 101, 200, 201, 202, 203, 204, 205, 206, 207, 300, 301, 302, 303, 304, 305, 307, 400, 401, 402, 403, 404, 405,
+    406, 407, 408, 409, 410, 411, 412, 413, 414, 415, 416, 417, 421, 422, 423, 424, 429, 500, 501, 502, 503, 504, 505,
+    507,
+})
+
+
 def _answer_status(vendor_status: int) -> int:
     """The status the node answers with for a vendor error status.
 
-    ``RestStatus.fromCode`` knows no code outside the HTTP range, and an informational or
-    304 status cannot carry an error body, so those are answered as 500.
+    A code ``RestStatus`` does not know leaves the exception without a status, which the node
+    cannot render (answered 500 here, and not retried); an informational or 304 status cannot
+    carry an error body, so those are answered as 500 too.
     """
-    if vendor_status < 200 or vendor_status == 304 or vendor_status >= 600:
+    if vendor_status not in KNOWN_STATUSES or vendor_status < 200 or vendor_status == 304:
         return 500
     return vendor_status
 

@@ -23,7 +23,8 @@ def retryable(error: OpenSearchError, *, status_errors: bool = True) -> bool:
     """AWS header throttling, and (from 3.8) any status exception with 429 or a 5xx status."""
     if error.type == "remote_connector_throttling_exception":
         return True
-    return status_errors and error.type == "status_exception" and (error.status == 429 or error.status >= 500)
+    return (status_errors and error.status_known and error.type == "status_exception"
+            and (error.status == 429 or error.status >= 500))
 
 
 def _time_value(millis: int) -> str:
