@@ -32,6 +32,9 @@ from .templates import substitute
 REMOTE_SERVICE_ERROR = "Error from remote service: "
 _METHODS = ("POST", "GET", "PUT", "DELETE")
 STEP_SIZE = "input_docs_processed_step_size"
+# IllegalArgumentException and the subclasses the answer processing can raise: these pass through (3.3+).
+ILLEGAL_ARGUMENT_TYPES = frozenset({"illegal_argument_exception", "number_format_exception",
+                                    "pattern_syntax_exception"})
 
 
 @dataclass(frozen=True)
@@ -350,7 +353,7 @@ def _answer(status: int, body: str, headers: Mapping[str, str], action: Mapping[
     try:
         tensors = postprocess.process(body, function, parameters, output_options, post_script)
     except OpenSearchError as error:
-        if error.type == "illegal_argument_exception" and options.illegal_argument_passes:
+        if error.type in ILLEGAL_ARGUMENT_TYPES and options.illegal_argument_passes:
             raise
         raise ml_exception("m_l_exception", f"Fail to execute {action_name} in aws connector", cause=error) from None
     entry: dict[str, Any] = {}

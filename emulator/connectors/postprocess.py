@@ -19,6 +19,7 @@ from ..errors import OpenSearchError, illegal_argument, java_exception
 from ..jsonlimits import too_deep
 from . import jsonpath
 from .jsonpath import javalang, smartjson
+from .jsonpath.errors import JavaError
 from .output import parse_response_body
 from .values import is_json_container, java_map
 
@@ -286,6 +287,10 @@ def _jayway_document(text: str) -> Any:
         return smartjson.parse(text)
     except smartjson.SmartJsonError as error:
         raise java_exception("invalid_json_exception", error.java_string()) from None
+    except JavaError as error:
+        # A NumberFormatException is an IllegalArgumentException: it reaches the client as a 400.
+        status = 400 if error.java_type == "java.lang.NumberFormatException" else 500
+        raise java_exception(_snake_type(error.java_type), error.message or "", status=status) from None
 
 
 def read_path(document: Any, expression: str) -> Any:

@@ -16,7 +16,7 @@ import math
 from decimal import Decimal
 from typing import Any
 
-from .errors import JavaError
+from .errors import JavaError, number_format_error
 from .javalang import big_decimal
 
 EOI = "\x1a"
@@ -261,7 +261,12 @@ class _Parser:
         if self.c not in ".Ee":
             if self.unquoted_follows(stop):
                 return self.read_rest_as_word(start, stop)
-            return int(self.extract_trimmed(start, self.pos).rstrip("-") or "0")
+            digits = self.extract_trimmed(start, self.pos)
+            try:
+                return int(digits.rstrip("-") or "0")
+            except ValueError:
+                # A control character the space skipper passed over is still part of the number text.
+                raise number_format_error(digits) from None
         if self.c == ".":
             self.read()
             self.skip_digits()
