@@ -312,7 +312,7 @@ def test_idle_models_are_undeployed_after_their_ttl(api: Api, ml_vendor: Any, ml
         ml_emulator.backend.ctx.clock = now_millis
 
 
-@pytest.mark.parametrize(("vendor_status", "answered"), [(600, 500), (999, 500), (418, 418)])
+@pytest.mark.parametrize(("vendor_status", "answered"), [(600, 500), (999, 500), (418, 500), (507, 507)])
 def test_vendor_statuses_that_cannot_be_answered_become_500(api: Api, ml_vendor: Any, vendor_status: int,
                                                            answered: int) -> None:
     ml_vendor.post(URL, body="nope", status=vendor_status)
