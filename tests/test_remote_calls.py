@@ -401,3 +401,15 @@ def test_vendor_codes_rest_status_does_not_know_are_500_and_not_retried(api: Api
     assert api("POST", f"{M}/{model_id}/_predict", {"parameters": {}}) == (500, error(
         "status_exception", "Error from remote service: teapot", 500))
     assert len(ml_vendor.calls) == 1
+
+
+def test_ndjson_payloads_are_accepted_from_3_5() -> None:
+    body = '{"index": {}}\n{"text": "x"}'
+    for version, expected in (("3.5.0", 200), ("3.4.0", 400)):
+        _, client, vendor = versioned(version)
+        vendor.post(URL, json={})
+        model_id = register(client, connector(actions=[action(url=URL, request_body=body)]))
+        status, answer = predict_raw(client, model_id)
+        assert status == expected, (version, answer)
+        if expected == 400:
+            assert answer["error"]["reason"] == 'Invalid payload: {"index": {}}\n{"text": "x"}'

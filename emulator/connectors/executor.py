@@ -167,7 +167,8 @@ def _prepare(session: requests.Session, deployment: Deployment, dataset: Dataset
     parameters.update(request_parameters)
     add_to_string_parameters(parameters)
     payload = build_payload(action.get("request_body"), parameters,
-                            structured_output=bool(action.get("supports_structured_output")))
+                            structured_output=bool(action.get("supports_structured_output")),
+                            ndjson=options.at_least("3.5"))
     if options.acquire is not None and not options.acquire():
         raise status_exception("Request is throttled at model level.", 429)
     client_config = connector.get("client_config") or {}
@@ -211,7 +212,12 @@ def build_request(deployment: Deployment, action: Mapping[str, Any], parameters:
     if method not in (_METHODS if options.at_least("3.5") else _METHODS[:2]):
         raise illegal_argument("unsupported http method")
     charset = parameters.get("charset") or "UTF-8"
-    body = _encode(clean_payload(payload, parameters), charset)
+    if options.at_least("3.6"):
+        payload = clean_payload(payload, parameters)
+    elif options.at_least("3.5"):
+        # 3.5 looked at the connector's own model parameter; 3.6 at the runtime one.
+        payload = clean_payload(payload, connector.get("parameters") or {})
+    body = _encode(payload, charset)
     if method == "POST" and not body and action_type.upper() != "CANCEL_BATCH_PREDICT":
         raise illegal_argument("Content length is 0. Aborting request to remote model")
     _check_uri(url)

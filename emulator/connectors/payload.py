@@ -48,13 +48,14 @@ def runtime_parameters(connector_parameters: Mapping[str, str | None],
 
 
 def build_payload(request_body: str | None, parameters: Mapping[str, str | None], *,
-                  structured_output: bool = False) -> str | None:
+                  structured_output: bool = False, ndjson: bool = True) -> str | None:
     """``HttpConnector.createPayload`` plus the checks that follow it."""
     if request_body is None:
         payload = parameters.get("http_body")
     else:
         payload = substitute(fill_null_defaults(request_body, parameters), parameters)
-        if not is_json_or_ndjson(payload):
+        # NDJSON payloads (bulk-style bodies) are accepted from 3.5.
+        if not (is_json_or_ndjson(payload) if ndjson else is_json_container(payload)):
             raise illegal_argument(f"Invalid payload: {payload}")
         if structured_output and is_json_container(payload):
             payload = inject_structured_output(payload, parameters)
