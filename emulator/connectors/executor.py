@@ -247,11 +247,13 @@ def build_request(deployment: Deployment, action: Mapping[str, Any], parameters:
 
 
 def _encode(payload: str | None, charset: str) -> bytes | None:
+    if payload is None:
+        return None  # Charset.forName only runs for a payload
     try:
         # Lone surrogates (legal in Java strings) become '?' as String.getBytes does.
         if not codecs.lookup(charset)._is_text_encoding or codecs.lookup(charset).name == "idna":
             raise LookupError(charset)
-        return payload.encode(charset, errors="replace") if payload else None
+        return payload.encode(charset, errors="replace") if payload else (b"" if payload == "" else None)
     except (LookupError, UnicodeError):
         # Charset.forName: UnsupportedCharsetException, an IllegalArgumentException.
         raise OpenSearchError(charset, status=400, type="unsupported_charset_exception",

@@ -138,9 +138,11 @@ def clean_payload(payload: str | None, parameters: Mapping[str, str | None]) -> 
     if not isinstance(embedding, dict):
         return payload
     for name in ("text", "image", "video", "audio"):
-        block = embedding.get(name)
-        if block is None:
+        if name not in embedding:
             continue
+        block = embedding[name]
+        if block is None:
+            return payload  # getAsJsonObject on a JSON null fails: the plugin keeps the original text
         if not isinstance(block, dict):
             return payload  # getAsJsonObject fails: the plugin keeps the original text
         if name == "text":

@@ -118,7 +118,10 @@ def _embedding(value: Any, data_type: str | None) -> list[Tensor]:
 def _embedding_tensor(embedding: list[Any], data_type: str | None) -> Tensor:
     for item in embedding:
         if item is not None and not _is_number(item):
-            raise class_cast(item, "java.lang.Number")
+            # List.toArray(new Number[0]) over a non-number element.
+            raise java_exception("array_store_exception", "arraycopy: element type mismatch: can not cast one of the "
+                                 "elements of java.lang.Object[] to the type of the destination array, "
+                                 "java.lang.Number")
     return tensor(name="sentence_embedding", data_type=data_type or "FLOAT32", shape=[len(embedding)],
                   data=list(embedding))
 
@@ -186,6 +189,8 @@ def _passthrough(value: Any, data_type: str | None) -> list[Tensor]:
             if not isinstance(outputs, list):
                 continue
             for output in outputs:
+                if output is None:
+                    continue  # createModelTensorFromMap(null) gives no tensor
                 if not isinstance(output, dict):
                     raise class_cast(output, "java.util.Map")
                 if output:
