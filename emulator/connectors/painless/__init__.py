@@ -94,11 +94,32 @@ def compile_script(source: str) -> PainlessScript:
 
 
 def _to_gson(value: Any) -> Any:
+    # An explicit stack: a vendor body can nest deeper than Python's call stack.
+    root = _gson_shell(value)
+    pending = [(value, root)]
+    while pending:
+        source, target = pending.pop()
+        if type(source) is dict:
+            for key, item in source.items():
+                copy = target[key] = _gson_shell(item)
+                if copy is not item:
+                    pending.append((item, copy))
+        elif type(source) is list:
+            for item in source:
+                copy = _gson_shell(item)
+                target.append(copy)
+                if copy is not item:
+                    pending.append((item, copy))
+    return root
+
+
+def _gson_shell(value: Any) -> Any:
+    """Gson's counterpart of one value: an empty container to fill, or the converted scalar."""
     kind = type(value)
     if kind is dict:
-        return GsonMap((key, _to_gson(item)) for key, item in value.items())
+        return GsonMap()
     if kind is list:
-        return [_to_gson(item) for item in value]
+        return []
     if kind is int:
         try:
             return float(value)

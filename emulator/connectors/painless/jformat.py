@@ -208,12 +208,35 @@ def _marker_positions(text: str) -> list[int]:
 
 def list_to_string(items: list[Any]) -> str:
     """``ArrayList.toString()``: ``[a, b]``, nested collections likewise, a self-reference as ``(this Collection)``."""
+    return _list_text(items, 0)
+
+
+def _list_text(items: list[Any], depth: int) -> str:
     if not items:
         return "[]"
+    text = _float_list_to_string(items)
+    if text is not None:
+        return text
+    if depth >= _RECURSIVE_DEPTH:
+        return _nested_to_string(items)
+    return "[" + ", ".join("(this Collection)" if item is items else _text(item, depth + 1) for item in items) + "]"
+
+
+def _text(value: Any, depth: int) -> str:
+    kind = type(value)
+    if kind is list or kind is SetView:
+        return _list_text(value, depth)
+    if kind is dict or kind is GsonMap or kind is JHashMap:
+        return _map_text(value, depth)
+    return to_java_string(value)
+
+
+def _float_list_to_string(items: list[Any]) -> str | None:
+    """The fast path for a list of Doubles (an embedding); None when an item is anything else."""
     try:
         joined = ", ".join(map(float.__repr__, items))
     except TypeError:
-        return "[" + ", ".join("(this Collection)" if item is items else to_java_string(item) for item in items) + "]"
+        return None
     # max() is unreliable once a NaN is in the list, and NaN/Infinity are rare: format those one by one.
     if "n" in joined or max(map(abs, items)) >= 1e7:
         return "[" + ", ".join(map(java_double, items)) + "]"
@@ -237,14 +260,88 @@ def list_to_string(items: list[Any]) -> str:
 
 def map_to_string(mapping: dict[Any, Any]) -> str:
     """``AbstractMap.toString()``: ``{k=v, k2=v2}`` in the map's iteration order."""
+    return _map_text(mapping, 0)
+
+
+def _map_text(mapping: dict[Any, Any], depth: int) -> str:
+    if depth >= _RECURSIVE_DEPTH:
+        return _nested_to_string(mapping)
     parts = []
     for key in map_keys(mapping):
         item = mapping[key]
         java_key = unbox_key(key)
         key_text = "(this Map)" if java_key is mapping else to_java_string(java_key)
-        value_text = "(this Map)" if item is mapping else to_java_string(item)
+        value_text = "(this Map)" if item is mapping else _text(item, depth + 1)
         parts.append(f"{key_text}={value_text}")
     return "{" + ", ".join(parts) + "}"
+
+
+# Plain recursion is fastest, but JSON nests deeper than Python's call stack allows, so
+# collections below this depth are rendered with an explicit stack instead.
+_RECURSIVE_DEPTH = 40
+# Java's stack takes thousands of nested toString() calls; deeper than this only a cycle
+# through another collection gets, which overflows the stack on a real node too.
+_MAX_NESTING = 10_000
+_LISTS = (list, SetView)
+_MAPS = (dict, JHashMap, GsonMap)
+
+
+def _nested_to_string(root: Any) -> str:
+    """``toString()`` of a List or Map with an explicit stack: JSON nests deeper than Python's call stack.
+
+    A frame is ``[container, pending items, parts, open, close, key text awaiting its value]``;
+    a map's pending items are its (key text, value) pairs.
+    """
+    stack = [_frame(root)]
+    finished = ""
+    while stack:
+        frame = stack[-1]
+        pending = frame[1]
+        if finished:
+            # The child collection just rendered completes one part of this frame.
+            frame[2].append(frame[5] + finished)
+            finished = ""
+        while pending:
+            item = pending.pop()
+            container = frame[0]
+            if frame[3] == "[":
+                prefix, value = "", item
+                if value is container:
+                    frame[2].append("(this Collection)")
+                    continue
+            else:
+                prefix, value = item
+                if value is container:
+                    frame[2].append(prefix + "(this Map)")
+                    continue
+            kind = type(value)
+            if value and (kind in _LISTS or kind in _MAPS):
+                text = _float_list_to_string(value) if kind in _LISTS else None
+                if text is None:
+                    if len(stack) >= _MAX_NESTING:
+                        raise RecursionError("collection nested too deeply")
+                    frame[5] = prefix
+                    stack.append(_frame(value))
+                    break
+                frame[2].append(prefix + text)
+            else:
+                frame[2].append(prefix + to_java_string(value))
+        else:
+            stack.pop()
+            finished = frame[3] + ", ".join(frame[2]) + frame[4]
+    return finished
+
+
+def _frame(container: Any) -> list[Any]:
+    if type(container) in _LISTS:
+        return [container, list(reversed(container)), [], "[", "]", ""]
+    pairs = []
+    for key in map_keys(container):
+        java_key = unbox_key(key)
+        key_text = "(this Map)" if java_key is container else to_java_string(java_key)
+        pairs.append((key_text + "=", container[key]))
+    pairs.reverse()
+    return [container, pairs, [], "{", "}", ""]
 
 
 def map_keys(mapping: dict[Any, Any]) -> list[Any]:

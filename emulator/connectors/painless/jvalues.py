@@ -336,10 +336,29 @@ def box_key(key: Any) -> Any:
         return _BoxedKey(key, "D")
     if kind is bool:
         return _BoxedKey(key, "Z")
+    if kind is list or kind is SetView or is_map(key):
+        return _CollectionKey(key)
     return key
 
 
+class _CollectionKey:
+    """A List or Map used as a map key: Java compares such keys with ``equals``/``hashCode`` by content."""
+
+    __slots__ = ("v",)
+
+    def __init__(self, v: Any) -> None:
+        self.v = v
+
+    def __eq__(self, other: object) -> bool:
+        return type(other) is _CollectionKey and (other.v is self.v or java_equals(self.v, other.v))
+
+    def __hash__(self) -> int:
+        return java_hash(self.v)
+
+
 def unbox_key(key: Any) -> Any:
+    if type(key) is _CollectionKey:
+        return key.v
     if type(key) is _BoxedKey:
         if key.tag == "J":
             return JLong(key.v)
@@ -627,6 +646,14 @@ def java_hash(value: Any) -> int:
         for item in value:
             h = wrap_int(31 * h + java_hash(item))
         return h
+    if is_map(value):
+        # AbstractMap.hashCode: the sum of the entries' key hash XOR value hash.
+        return wrap_int(sum(java_hash(unbox_key(key)) ^ java_hash(item) for key, item in value.items()))
+    if kind is SetView and value.kind != 1:
+        # keySet() and entrySet() are Sets (the sum of the element hashes); values() keeps identity.
+        return wrap_int(sum(map(java_hash, value)))
+    if kind is MapEntry:
+        return java_hash(unbox_key(value.key)) ^ java_hash(value.value)
     return wrap_int(id(value) >> 4)
 
 
