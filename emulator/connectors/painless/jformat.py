@@ -95,6 +95,13 @@ def java_float(value: float) -> str:
     if value == 0:
         return "-0.0" if math.copysign(1.0, value) < 0 else "0.0"
     magnitude = abs(value)
+    if magnitude >= _MIN_NORMAL_FLOAT:
+        # For normal floats the correctly rounded shortest decimal that maps back to the same float is
+        # Java's choice (its closer-two-digit rule only matters for subnormals): try 1 to 9 digits.
+        for precision in range(9):
+            text = f"{value:.{precision}e}"
+            if _to_float32(float(text)) == value:
+                return java_double(float(text))
     bits = float_bits(magnitude)
     below = Fraction(_bits_to_float(bits - 1))
     # Above the largest float the next step would be 2**128.
@@ -102,6 +109,14 @@ def java_float(value: float) -> str:
     digits, exponent = _shortest_decimal(magnitude, below, above, even=bits % 2 == 0, max_digits=9)
     # The double nearest this short decimal prints the same digits (they round-trip a fortiori).
     return java_double(float(("-" if value < 0 else "") + f"{digits[0]}.{digits[1:] or '0'}e{exponent}"))
+
+
+def _to_float32(value: float) -> float:
+    try:
+        return struct.unpack("<f", struct.pack("<f", value))[0]
+    except OverflowError:
+        return math.inf  # a candidate rounded past the largest float maps to no float
+
 
 
 def _bits_to_double(bits: int) -> float:
