@@ -413,3 +413,9 @@ def test_ndjson_payloads_are_accepted_from_3_5() -> None:
         assert status == expected, (version, answer)
         if expected == 400:
             assert answer["error"]["reason"] == 'Invalid payload: {"index": {}}\n{"text": "x"}'
+
+
+def test_an_empty_session_token_is_still_sent_and_signed() -> None:
+    headers = sign("POST", BEDROCK, {"Content-Length": "2"}, b"{}", AwsSigning("AK", "SK", "", "bedrock", "us-east-1"))
+    assert headers["X-Amz-Security-Token"] == ""
+    assert "x-amz-security-token" in headers["Authorization"].split("SignedHeaders=")[1].split(",")[0].split(";")

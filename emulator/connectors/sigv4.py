@@ -60,6 +60,9 @@ def sign(method: str, url: str, headers: dict[str, str], body: bytes | None, sig
     # The SDK signer always sets the payload hash header (blueprints put "required" there) and signs it.
     headers = {name: value for name, value in headers.items() if name.lower() != _CONTENT_SHA256}
     headers[_CONTENT_SHA256] = hashlib.sha256(payload).hexdigest()
+    if signing.session_token == "":
+        # The SDK still builds session credentials for an empty token and sends (and signs) the header.
+        headers["X-Amz-Security-Token"] = ""
     request = AWSRequest(method=method, url=url, data=payload, headers=headers)
     credentials = Credentials(signing.access_key, signing.secret_key, signing.session_token)
     signer = SigV4Auth(credentials, signing.service_name, signing.region)
