@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
@@ -318,15 +319,14 @@ def _snake_type(java_type: str) -> str:
 
 # -- the whole step ------------------------------------------------------------------------------------------------
 
+@dataclass(frozen=True)
 class OutputOptions:
     """What the emulated version changes in output processing."""
 
-    def __init__(self, *, max_json_size: int, integers_preserved: bool, filter_falls_back: bool,
-                 at_least: Callable[[str], bool] = lambda version: True) -> None:
-        self.max_json_size = max_json_size
-        self.integers_preserved = integers_preserved
-        self.filter_falls_back = filter_falls_back
-        self.at_least = at_least
+    max_json_size: int
+    integers_preserved: bool
+    filter_falls_back: bool
+    at_least: Callable[[str], bool] = field(default=lambda version: True)
 
 
 def process(body: str, function: str | None, parameters: Mapping[str, str | None], options: OutputOptions,
