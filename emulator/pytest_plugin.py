@@ -4,12 +4,14 @@ Fixtures: ``ml_emulator`` (session-wide :class:`Emulator`), ``ml_backend``
 (what the client fixtures talk to), ``ml_client``
 (opensearch-py client, state reset after each test), ``ml_url`` (the emulator
 served over HTTP), ``ml_vendor`` (a ``responses`` registry answering the
-emulator's vendor calls). Registered through the ``pytest11`` entry point.
+emulator's vendor calls), ``ml_cassettes`` (the vendor cassettes the
+``vendor_cassette`` marker activated). Registered through the ``pytest11`` entry point.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -17,6 +19,8 @@ import pytest
 from . import DEFAULT_VERSION, Emulator
 from .backends import Backend, EmulatorBackend
 from .http.server import ServerHandle
+from .vendors.cassette import CassetteError
+from .vendors.replay import SHIPPED_FIXTURES, VendorReplay
 
 TRANSPORTS = ("inprocess", "http")
 
@@ -27,7 +31,11 @@ def pytest_addoption(parser: pytest.Parser) -> None:
                     help="how ml_client reaches the emulator: inprocess (default) or http")
     group.addoption("--ml-version", default=None, help=f"OpenSearch version to emulate (default {DEFAULT_VERSION})")
     group.addoption("--ml-host", default=None, help="address the HTTP emulator binds (default 127.0.0.1)")
+    group.addoption("--vendor-fixtures", action="append", default=[], metavar="DIR",
+                    help="a folder of your own vendor cassettes, searched before the shipped ones (repeatable)")
     parser.addini("ml_transport", "default for --ml-transport", default="inprocess")
+    parser.addini("vendor_fixtures", "folders of vendor cassettes, searched before the shipped ones",
+                  type="paths", default=[])
     parser.addini("ml_version", "default for --ml-version", default=DEFAULT_VERSION)
     parser.addini("ml_host", "default for --ml-host", default="127.0.0.1")
 
@@ -37,10 +45,32 @@ def _option(config: pytest.Config, name: str) -> str:
     return value if value is not None else config.getini(f"ml_{name}")
 
 
+_TOTALS = pytest.StashKey[dict[str, int]]()
+
+
 def pytest_configure(config: pytest.Config) -> None:
     transport = _option(config, "transport")
     if transport not in TRANSPORTS:
         raise pytest.UsageError(f"ml_transport must be one of {', '.join(TRANSPORTS)}, not {transport!r}")
+    config.addinivalue_line(
+        "markers", "vendor_cassette(*names): replay these vendor cassettes (e.g. 'openai/embeddings') for the "
+        "emulator's vendor calls in this test")
+    config.stash[_TOTALS] = {"replayed": 0, "recorded": 0, "missed": 0, "tests": 0}
+
+
+def _cassette_roots(config: pytest.Config) -> list[Path]:
+    """The user's folders first (command line, then ini), then the shipped fixtures."""
+    roots = [Path(p) for p in config.getoption("--vendor-fixtures")]
+    roots += [Path(p) for p in config.getini("vendor_fixtures")]
+    return [*roots, SHIPPED_FIXTURES]
+
+
+def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pytest.Config) -> None:
+    totals = config.stash.get(_TOTALS, None)
+    if totals and totals["tests"]:
+        terminalreporter.write_line(
+            f"vendor cassettes: {totals['replayed']} interactions replayed, {totals['recorded']} recorded, "
+            f"{totals['missed']} missed ({totals['tests']} tests)")
 
 
 @pytest.fixture(scope="session")
@@ -103,3 +133,32 @@ def ml_vendor(ml_emulator: Emulator) -> Iterator[Any]:
         yield mock
     finally:
         ml_emulator.session = original
+
+
+@pytest.fixture(autouse=True)
+def ml_cassettes(request: pytest.FixtureRequest) -> Iterator[VendorReplay | None]:
+    """The vendor cassettes of the test's ``vendor_cassette`` markers, answering the emulator's vendor calls.
+
+    Yields the :class:`VendorReplay` (``.cassettes``, ``.served``, ``.missed``), or None for a test
+    without the marker (the emulator is then left untouched).
+    """
+    names = [name for marker in request.node.iter_markers("vendor_cassette") for name in marker.args]
+    if not names:
+        yield None
+        return
+    replay = VendorReplay()
+    try:
+        replay.use_named(names, _cassette_roots(request.config))
+    except CassetteError as error:
+        pytest.fail(f"vendor_cassette: {error}", pytrace=False)
+    emulator: Emulator = request.getfixturevalue("ml_emulator")
+    original = emulator.session
+    emulator.session = replay.session()
+    try:
+        yield replay
+    finally:
+        emulator.session = original
+        totals = request.config.stash[_TOTALS]
+        totals["tests"] += 1
+        totals["replayed"] += len(replay.served)
+        totals["missed"] += len(replay.missed)

@@ -56,3 +56,73 @@ def test_bad_transport_is_a_usage_error(pytester: pytest.Pytester) -> None:
     result = pytester.runpytest_subprocess("--ml-transport=carrier-pigeon")
     assert result.ret != 0
     result.stderr.fnmatch_lines(["*invalid choice*"])
+
+
+CASSETTE_TEST = '''
+import pytest
+
+URL = "https://api.openai.com/v1/embeddings"
+
+def embed(ml_client, text):
+    ml = ml_client.plugins.ml
+    conn = ml.create_connector(body={"name": "c", "version": 1, "protocol": "http", "credential": {"k": "v"},
+        "parameters": {"model": "text-embedding-3-small"},
+        "actions": [{"action_type": "predict", "method": "POST", "url": URL,
+                     "request_body": '{"input": ${parameters.input}, "model": "${parameters.model}"}',
+                     "pre_process_function": "connector.pre_process.openai.embedding",
+                     "post_process_function": "connector.post_process.openai.embedding"}]})
+    model = ml.register_model(body={"name": "m", "function_name": "remote", "connector_id": conn["connector_id"]},
+                              params={"deploy": "true"})
+    return ml_client.transport.perform_request("POST", "/_plugins/_ml/_predict/text_embedding/" + model["model_id"],
+                                               body={"text_docs": [text]})
+
+@pytest.mark.vendor_cassette("openai/embeddings")
+def test_shipped_cassette(ml_client, ml_cassettes):
+    answer = embed(ml_client, "anything")
+    assert answer["inference_results"][0]["output"][0]["shape"] == [4]
+    assert [s.cassette for s in ml_cassettes.served] == ["openai/embeddings"]
+
+@pytest.mark.vendor_cassette("mine/embeddings")
+def test_own_cassette_folder(ml_client):
+    answer = embed(ml_client, "exact text")
+    assert answer["inference_results"][0]["output"][0]["data"] == [9.5]
+
+def test_without_marker(ml_cassettes):
+    assert ml_cassettes is None
+'''
+
+OWN_CASSETTE = {
+    "format_version": 1, "name": "mine/embeddings", "provenance": {"kind": "recorded", "date": "2026-11-30",
+                                                                   "api_version": "v1"},
+    "match": {}, "interactions": [{
+        "request": {"method": "POST", "url": "https://api.openai.com/v1/embeddings",
+                    "json": {"input": ["exact text"], "model": "text-embedding-3-small"}},
+        "response": {"status": 200, "json": {"data": [{"embedding": [9.5], "index": 0}]}}}],
+}
+
+
+@pytest.mark.parametrize("transport", ["inprocess", "http"])
+def test_vendor_cassette_marker_and_own_fixtures(pytester: pytest.Pytester, transport: str) -> None:
+    import json
+
+    folder = pytester.path / "my_fixtures" / "mine"
+    folder.mkdir(parents=True)
+    (folder / "embeddings.json").write_text(json.dumps(OWN_CASSETTE))
+    pytester.makepyfile(test_cassettes=CASSETTE_TEST)
+    result = pytester.runpytest_subprocess(f"--ml-transport={transport}", "--vendor-fixtures", "my_fixtures",
+                                           "-p", "no:cacheprovider")
+    result.assert_outcomes(passed=3)
+    result.stdout.fnmatch_lines(["vendor cassettes: 2 interactions replayed, 0 recorded, 0 missed (2 tests)"])
+
+
+def test_unknown_cassette_fails_the_test_clearly(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(test_x='''
+import pytest
+
+@pytest.mark.vendor_cassette("nobody/nothing")
+def test_x(ml_client):
+    pass
+''')
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider")
+    result.assert_outcomes(errors=1)
+    result.stdout.fnmatch_lines(["*vendor_cassette: no cassette named 'nobody/nothing' under *"])

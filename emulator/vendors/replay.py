@@ -18,7 +18,7 @@ import requests
 from requests.adapters import HTTPAdapter
 from requests.structures import CaseInsensitiveDict
 
-from .cassette import Cassette, Interaction, load_named
+from .cassette import Cassette, CassetteError, Interaction, load_named
 from .matching import LiveRequest, explain_miss, matches
 
 SHIPPED_FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
@@ -54,18 +54,15 @@ class VendorReplay:
         return cassette
 
     def use_named(self, names: Iterable[str], roots: Iterable[Path] = (SHIPPED_FIXTURES,)) -> list[Cassette]:
-        """Activate cassettes by name (``openai/embeddings``), looked up in each root in turn."""
+        """Activate cassettes by name (``openai/embeddings``): the first root holding the file wins."""
+        folders = list(roots)
         loaded = []
         for name in names:
-            error: Exception | None = None
-            for root in roots:
-                try:
-                    loaded.append(self.use(load_named(root, name)))
-                    break
-                except ValueError as failure:
-                    error = failure
-            else:
-                raise error or ValueError(f"no cassette named {name!r}")
+            found = next((root for root in folders if (root / f"{name}.json").is_file()), None)
+            if found is None:
+                where = ", ".join(str(root) for root in folders)
+                raise CassetteError(f"no cassette named {name!r} under {where}")
+            loaded.append(self.use(load_named(found, name)))
         return loaded
 
     def answer(self, live: LiveRequest) -> tuple[Cassette, Interaction]:
