@@ -10,6 +10,7 @@ emulator's vendor calls), ``ml_cassettes`` (the vendor cassettes the
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -20,6 +21,7 @@ from . import DEFAULT_VERSION, Emulator
 from .backends import Backend, EmulatorBackend
 from .http.server import ServerHandle
 from .vendors.cassette import CassetteError
+from .vendors.recorder import VendorRecorder
 from .vendors.replay import SHIPPED_FIXTURES, VendorReplay
 
 TRANSPORTS = ("inprocess", "http")
@@ -32,7 +34,13 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--ml-version", default=None, help=f"OpenSearch version to emulate (default {DEFAULT_VERSION})")
     group.addoption("--ml-host", default=None, help="address the HTTP emulator binds (default 127.0.0.1)")
     group.addoption("--vendor-fixtures", action="append", default=[], metavar="DIR",
-                    help="a folder of your own vendor cassettes, searched before the shipped ones (repeatable)")
+                    help="a folder of your own vendor cassettes, searched before the shipped ones (repeatable); "
+                         "recordings are written to the first one")
+    group.addoption("--vendor-record", action="store_true", default=False,
+                    help="send the vendor calls of vendor_cassette tests to the real vendors and record them "
+                         "(scrubbed) into the first --vendor-fixtures folder")
+    group.addoption("--vendor-secret-env", action="append", default=[], metavar="NAME",
+                    help="an environment variable whose value must be scrubbed from recordings (repeatable)")
     parser.addini("ml_transport", "default for --ml-transport", default="inprocess")
     parser.addini("vendor_fixtures", "folders of vendor cassettes, searched before the shipped ones",
                   type="paths", default=[])
@@ -136,29 +144,60 @@ def ml_vendor(ml_emulator: Emulator) -> Iterator[Any]:
 
 
 @pytest.fixture(autouse=True)
-def ml_cassettes(request: pytest.FixtureRequest) -> Iterator[VendorReplay | None]:
+def ml_cassettes(request: pytest.FixtureRequest) -> Iterator[VendorReplay | VendorRecorder | None]:
     """The vendor cassettes of the test's ``vendor_cassette`` markers, answering the emulator's vendor calls.
 
-    Yields the :class:`VendorReplay` (``.cassettes``, ``.served``, ``.missed``), or None for a test
-    without the marker (the emulator is then left untouched).
+    Yields the :class:`VendorReplay` (``.cassettes``, ``.served``, ``.missed``); with
+    ``--vendor-record`` the :class:`VendorRecorder` instead; None for a test without the marker
+    (the emulator is then left untouched).
     """
     names = [name for marker in request.node.iter_markers("vendor_cassette") for name in marker.args]
     if not names:
         yield None
         return
-    replay = VendorReplay()
-    try:
-        replay.use_named(names, _cassette_roots(request.config))
-    except CassetteError as error:
-        pytest.fail(f"vendor_cassette: {error}", pytrace=False)
+    config = request.config
     emulator: Emulator = request.getfixturevalue("ml_emulator")
     original = emulator.session
+    totals = config.stash[_TOTALS]
+    if config.getoption("--vendor-record"):
+        yield from _recording(request, emulator, names)
+        return
+    replay = VendorReplay()
+    try:
+        replay.use_named(names, _cassette_roots(config))
+    except CassetteError as error:
+        pytest.fail(f"vendor_cassette: {error}", pytrace=False)
     emulator.session = replay.session()
     try:
         yield replay
     finally:
         emulator.session = original
-        totals = request.config.stash[_TOTALS]
         totals["tests"] += 1
         totals["replayed"] += len(replay.served)
         totals["missed"] += len(replay.missed)
+
+
+def _recording(request: pytest.FixtureRequest, emulator: Emulator, names: list[str]) -> Iterator[VendorRecorder]:
+    config = request.config
+    folders = [Path(p) for p in config.getoption("--vendor-fixtures")] + [Path(p) for p in
+                                                                            config.getini("vendor_fixtures")]
+    if not folders:
+        pytest.fail("--vendor-record needs a folder to record into: give --vendor-fixtures DIR", pytrace=False)
+    if len(names) != 1:
+        pytest.fail(f"--vendor-record records one cassette per test; this test names {names}", pytrace=False)
+    env_names = config.getoption("--vendor-secret-env")
+
+    def secrets() -> list[str]:
+        return emulator.backend.credential_values() + [os.environ.get(name, "") for name in env_names]
+
+    recorder = VendorRecorder(names[0], folders[0] / f"{names[0]}.json", secrets=secrets)
+    original = emulator.session
+    emulator.session = recorder.session()
+    try:
+        yield recorder
+    finally:
+        saved = recorder.save()
+        emulator.session = original
+        totals = config.stash[_TOTALS]
+        totals["tests"] += 1
+        totals["recorded"] += len(saved.interactions) if saved else 0

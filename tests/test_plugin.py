@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+import socket
+
 import pytest
 
 pytest_plugins = ["pytester"]
@@ -103,8 +106,6 @@ OWN_CASSETTE = {
 
 @pytest.mark.parametrize("transport", ["inprocess", "http"])
 def test_vendor_cassette_marker_and_own_fixtures(pytester: pytest.Pytester, transport: str) -> None:
-    import json
-
     folder = pytester.path / "my_fixtures" / "mine"
     folder.mkdir(parents=True)
     (folder / "embeddings.json").write_text(json.dumps(OWN_CASSETTE))
@@ -126,3 +127,78 @@ def test_x(ml_client):
     result = pytester.runpytest_subprocess("-p", "no:cacheprovider")
     result.assert_outcomes(errors=1)
     result.stdout.fnmatch_lines(["*vendor_cassette: no cassette named 'nobody/nothing' under *"])
+
+
+RECORD_TEST = '''
+import json
+import os
+
+import pytest
+
+from emulator.http.server import ServerHandle
+
+
+def fake_vendor(environ, start_response):
+    ok = environ.get("HTTP_AUTHORIZATION") == "Bearer " + os.environ["FAKE_VENDOR_KEY"]
+    start_response("200 OK" if ok else "401 Unauthorized", [("Content-Type", "application/json"),
+                                                            ("x-request-id", "req_1")])
+    return [json.dumps({"ok": ok, "echo": os.environ["FAKE_VENDOR_KEY"]}).encode()]
+
+
+@pytest.fixture(scope="module")
+def upstream():
+    # A fixed port: the recording names the vendor's host, as a real vendor's would stay the same.
+    with ServerHandle(fake_vendor, port=int(os.environ["FAKE_VENDOR_PORT"])) as server:
+        yield server.url + "/v1/chat"
+
+
+@pytest.mark.vendor_cassette("fake/chat")
+def test_chat(ml_client, upstream):
+    ml_client.cluster.put_settings(body={"persistent": {
+        "plugins.ml_commons.connector.private_ip_enabled": True,
+        "plugins.ml_commons.trusted_connector_endpoints_regex": ["^http://127\\\\.0\\\\.0\\\\.1:.*$"]}})
+    ml = ml_client.plugins.ml
+    conn = ml.create_connector(body={"name": "c", "version": 1, "protocol": "http",
+        "credential": {"key": os.environ["FAKE_VENDOR_KEY"]},
+        "actions": [{"action_type": "predict", "method": "POST", "url": upstream,
+                     "headers": {"Authorization": "Bearer ${credential.key}"}, "request_body": "{}"}]})
+    model = ml.register_model(body={"name": "m", "function_name": "remote", "connector_id": conn["connector_id"]},
+                              params={"deploy": "true"})
+    answer = ml.predict_model(model_id=model["model_id"], body={"parameters": {}})
+    assert answer["inference_results"][0]["output"][0]["dataAsMap"]["ok"] is True
+'''
+
+
+def test_record_mode_writes_a_scrubbed_cassette_that_replays(pytester: pytest.Pytester,
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    monkeypatch.setenv("FAKE_VENDOR_PORT", str(port))
+    monkeypatch.setenv("FAKE_VENDOR_KEY", "fake-key-for-recording-5150")
+    pytester.makepyfile(test_record=RECORD_TEST)
+    (pytester.path / "recorded").mkdir()
+    result = pytester.runpytest_subprocess("--vendor-record", "--vendor-fixtures", "recorded", "-p",
+                                           "no:cacheprovider")
+    result.assert_outcomes(passed=1)
+    result.stdout.fnmatch_lines(["vendor cassettes: 0 interactions replayed, 1 recorded, 0 missed (1 tests)"])
+    text = (pytester.path / "recorded" / "fake" / "chat.json").read_text()
+    assert "fake-key-for-recording-5150" not in text and "req_1" not in text
+    assert json.loads(text)["provenance"]["kind"] == "recorded"
+    # Replayed from the recording (the replay session cannot reach the upstream), the test passes again.
+    result = pytester.runpytest_subprocess("--vendor-fixtures", "recorded", "-p", "no:cacheprovider")
+    result.assert_outcomes(passed=1)
+    result.stdout.fnmatch_lines(["vendor cassettes: 1 interactions replayed, 0 recorded, 0 missed (1 tests)"])
+
+
+def test_record_mode_needs_a_folder(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(test_x='''
+import pytest
+
+@pytest.mark.vendor_cassette("a/b")
+def test_x(ml_client):
+    pass
+''')
+    result = pytester.runpytest_subprocess("--vendor-record", "-p", "no:cacheprovider")
+    result.assert_outcomes(errors=1)
+    result.stdout.fnmatch_lines(["*--vendor-record needs a folder to record into*"])

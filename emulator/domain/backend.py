@@ -15,7 +15,7 @@ from .models import Models
 from .node import Node
 from .predict import Predictions
 from .settings import ClusterSettings
-from .store import Store
+from .store import CONNECTOR_INDEX, MODEL_INDEX, Store
 from .tasks import Tasks
 
 
@@ -42,6 +42,20 @@ class MLBackend:
             self.settings.reset()
             self.models.reset()
             self.predictions.reset()
+
+    def credential_values(self) -> list[str]:
+        """Every connector credential value the node holds (standalone and inline), for scrubbing recordings."""
+        values: list[str] = []
+        with self.store.lock:
+            for index, key in ((CONNECTOR_INDEX, None), (MODEL_INDEX, "connector")):
+                if not self.store.index_exists(index):
+                    continue
+                for doc in self.store.documents(index):
+                    holder = doc.source.get(key) if key else doc.source
+                    credential = holder.get("credential") if isinstance(holder, dict) else None
+                    if isinstance(credential, dict):
+                        values.extend(v for v in credential.values() if isinstance(v, str) and v)
+        return values
 
     def cluster_health(self, indices: list[str], wait_for_status: str | None) -> tuple[bool, dict[str, Any]]:
         return cluster.cluster_health(self.node, self.store, indices, wait_for_status)

@@ -21,7 +21,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 from .cassette import Interaction, Message
 
 REDACTED = "REDACTED"
-KEPT_REQUEST_HEADERS = frozenset({"content-type", "accept", "anthropic-version", "openai-beta", "x-amz-target",
+KEPT_REQUEST_HEADERS = frozenset({"content-type", "anthropic-version", "openai-beta", "x-amz-target",
                                   "api-version", "cohere-version"})
 KEPT_RESPONSE_HEADERS = frozenset({"content-type", "x-amzn-errortype", "retry-after"})
 SECRET_QUERY_KEYS = frozenset({"key", "api_key", "apikey", "api-key", "token", "access_token", "auth", "sig",
