@@ -1,17 +1,24 @@
 """``python -m emulator.vendors``: tools for vendor fixtures.
 
-``scan DIR [--secret VALUE ...]`` exits 1 and lists the findings when the folder holds a
-known secret shape or one of the given credential values (values are never printed).
+``serve --fixtures DIR [--cassette NAME ...] [--host H] [--port N]`` serves the cassettes over
+HTTP for clients that cannot be patched (a real OpenSearch node); the first line on stdout
+is ``Vendor stub listening on http://HOST:PORT``. ``scan DIR [--secret VALUE ...]`` exits 1
+and lists the findings when the folder holds a known secret shape or one of the given
+credential values (values are never printed).
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import signal
 import sys
+import threading
 from pathlib import Path
 
+from .cassette import CassetteError
 from .scanner import scan
+from .stub import replay_for, serve
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -23,7 +30,15 @@ def main(argv: list[str] | None = None) -> int:
                              help="a credential value that must not appear (repeatable)")
     scan_parser.add_argument("--secret-env", action="append", default=[], metavar="NAME",
                              help="an environment variable holding such a value (repeatable)")
+    serve_parser = commands.add_parser("serve", help="serve cassettes over HTTP (network replay)")
+    serve_parser.add_argument("--fixtures", type=Path, required=True, metavar="DIR")
+    serve_parser.add_argument("--cassette", action="append", default=[], metavar="NAME",
+                              help="serve only these cassettes (repeatable; default: all under DIR)")
+    serve_parser.add_argument("--host", default="127.0.0.1")
+    serve_parser.add_argument("--port", type=int, default=0)
     args = parser.parse_args(argv)
+    if args.command == "serve":
+        return _serve(parser, args)
     if not args.folder.is_dir():
         parser.error(f"not a folder: {args.folder}")
     secrets = [*args.secret, *(os.environ.get(name, "") for name in args.secret_env)]
@@ -32,6 +47,29 @@ def main(argv: list[str] | None = None) -> int:
         print(finding)
     print(f"{len(findings)} finding(s) in {args.folder}", file=sys.stderr)
     return 1 if findings else 0
+
+
+def _serve(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
+    if not args.fixtures.is_dir():
+        parser.error(f"not a folder: {args.fixtures}")
+    try:
+        replay = replay_for(args.fixtures, args.cassette)
+    except CassetteError as error:
+        parser.error(str(error))
+    if not replay.cassettes:
+        parser.error(f"no cassettes under {args.fixtures}")
+    try:
+        server = serve(replay, host=args.host, port=args.port)
+    except OSError as error:
+        print(f"cannot listen on {args.host}:{args.port}: {error}", file=sys.stderr)
+        return 1
+    print(f"Vendor stub listening on {server.url}", flush=True)
+    stopped = threading.Event()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda *_: stopped.set())
+    stopped.wait()
+    server.stop()
+    return 0
 
 
 if __name__ == "__main__":

@@ -73,10 +73,14 @@ def _recorded_body(request: Request) -> bytes:
     return request.body_bytes()
 
 
-def matches(live: LiveRequest, interaction: Interaction, rules: MatchRules) -> bool:
+def matches(live: LiveRequest, interaction: Interaction, rules: MatchRules, *, ignore_host: bool = False) -> bool:
+    """Whether ``live`` is the recorded request (``ignore_host`` for the network stub, which connectors reach
+    under its own address with the vendor's path kept)."""
     recorded = interaction.request
     parts = urlsplit(recorded.url)
-    if live.method != recorded.method or live.host != parts.netloc.lower() or live.path != (parts.path or "/"):
+    if live.method != recorded.method or live.path != (parts.path or "/"):
+        return False
+    if not ignore_host and live.host != parts.netloc.lower():
         return False
     if rules.any_body:
         return True

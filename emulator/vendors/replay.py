@@ -53,6 +53,11 @@ class VendorReplay:
             self.cassettes.append(cassette)
         return cassette
 
+    def use_folder(self, root: Path) -> list[Cassette]:
+        """Activate every cassette under ``root`` (sorted by name)."""
+        names = sorted(p.relative_to(root).with_suffix("").as_posix() for p in root.rglob("*.json"))
+        return self.use_named(names, [root])
+
     def use_named(self, names: Iterable[str], roots: Iterable[Path] = (SHIPPED_FIXTURES,)) -> list[Cassette]:
         """Activate cassettes by name (``openai/embeddings``): the first root holding the file wins."""
         folders = list(roots)
@@ -65,11 +70,11 @@ class VendorReplay:
             loaded.append(self.use(load_named(found, name)))
         return loaded
 
-    def answer(self, live: LiveRequest) -> tuple[Cassette, Interaction]:
+    def answer(self, live: LiveRequest, *, ignore_host: bool = False) -> tuple[Cassette, Interaction]:
         with self._lock:
             for c_index, cassette in enumerate(self.cassettes):
                 for i_index, interaction in enumerate(cassette.interactions):
-                    if not matches(live, interaction, cassette.match):
+                    if not matches(live, interaction, cassette.match, ignore_host=ignore_host):
                         continue
                     if cassette.match.ordered:
                         if (c_index, i_index) in self._used:

@@ -1,0 +1,98 @@
+"""Network replay: the same cassettes served over HTTP, for clients that cannot be patched (a real node).
+
+Point a connector at the stub with :func:`rewrite_connector` (the vendor's scheme and
+host become the stub's, the path and query stay), give the node :func:`node_settings`
+(the stub must be a trusted endpoint, and a private address must be allowed), and the
+stub answers from the cassettes, matching on method, path and body. A request no cassette
+holds is answered 404 with the miss explained in the body.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+from ..http.server import ServerHandle
+from .matching import LiveRequest
+from .replay import CassetteMiss, VendorReplay
+
+_REASONS = {200: "OK", 201: "Created", 202: "Accepted", 204: "No Content", 400: "Bad Request", 401: "Unauthorized",
+            403: "Forbidden", 404: "Not Found", 408: "Request Timeout", 409: "Conflict", 413: "Payload Too Large",
+            422: "Unprocessable Entity", 429: "Too Many Requests", 500: "Internal Server Error",
+            502: "Bad Gateway", 503: "Service Unavailable", 504: "Gateway Timeout"}
+_HOP_BY_HOP = {"connection", "keep-alive", "transfer-encoding", "content-length", "content-encoding"}
+
+
+class StubApp:
+    """A WSGI app answering every request from a :class:`VendorReplay`."""
+
+    def __init__(self, replay: VendorReplay) -> None:
+        self.replay = replay
+
+    def __call__(self, environ: dict[str, Any], start_response: Any) -> list[bytes]:
+        length = int(environ.get("CONTENT_LENGTH") or 0)
+        body = environ["wsgi.input"].read(length) if length else b""
+        query = environ.get("QUERY_STRING", "")
+        host = environ.get("HTTP_HOST") or f"{environ.get('SERVER_NAME')}:{environ.get('SERVER_PORT')}"
+        url = f"http://{host}{environ.get('PATH_INFO', '/')}" + (f"?{query}" if query else "")
+        live = LiveRequest(environ.get("REQUEST_METHOD", "GET").upper(), url, body)
+        try:
+            _, interaction = self.replay.answer(live, ignore_host=True)
+        except CassetteMiss as miss:
+            payload = json.dumps({"error": {"type": "cassette_miss", "message": str(miss)}}).encode()
+            start_response("404 Not Found", [("Content-Type", "application/json"),
+                                              ("Content-Length", str(len(payload)))])
+            return [payload]
+        recorded = interaction.response
+        content = recorded.body_bytes()
+        headers = [(k, v) for k, v in recorded.headers.items() if k.lower() not in _HOP_BY_HOP]
+        headers.append(("Content-Length", str(len(content))))
+        status = recorded.status
+        start_response(f"{status} {_REASONS.get(status, 'Status')}", headers)
+        return [content]
+
+
+def serve(replay: VendorReplay, host: str = "127.0.0.1", port: int = 0, threads: int = 8) -> ServerHandle:
+    """Serve ``replay`` over HTTP in a background thread (``.url``, ``.stop()``)."""
+    return ServerHandle(StubApp(replay), host=host, port=port, threads=threads)
+
+
+def rewrite_url(url: str, stub_url: str) -> str:
+    """The vendor URL with the stub's scheme and host; ``${parameters.x}`` placeholders in the path survive."""
+    match = re.match(r"^[A-Za-z][A-Za-z0-9+.-]*://[^/?#]*", url)
+    rest = url[match.end():] if match else url
+    stub = urlsplit(stub_url)
+    return urlunsplit((stub.scheme, stub.netloc, "", "", "")) + rest
+
+
+def rewrite_connector(connector: dict[str, Any], stub_url: str) -> dict[str, Any]:
+    """A copy of a connector body whose every action calls the stub instead of the vendor."""
+    out = dict(connector)
+    out["actions"] = [{**action, "url": rewrite_url(action["url"], stub_url)} if "url" in action else dict(action)
+                      for action in connector.get("actions") or []]
+    return out
+
+
+def node_settings(stub_urls: Iterable[str]) -> dict[str, Any]:
+    """The cluster settings a real node needs to call the stub(s)."""
+    patterns = []
+    for url in stub_urls:
+        parts = urlsplit(url)
+        patterns.append("^" + re.escape(f"{parts.scheme}://{parts.netloc}") + "/.*$")
+    return {"plugins.ml_commons.trusted_connector_endpoints_regex": patterns,
+            "plugins.ml_commons.connector.private_ip_enabled": True}
+
+
+def replay_for(fixtures: Path, names: Iterable[str] = ()) -> VendorReplay:
+    """A replay of the named cassettes under ``fixtures``, or of all of them when none are named."""
+    replay = VendorReplay()
+    chosen = list(names)
+    if chosen:
+        replay.use_named(chosen, [fixtures])
+    else:
+        replay.use_folder(fixtures)
+    return replay
