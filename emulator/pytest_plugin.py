@@ -23,6 +23,7 @@ from .http.server import ServerHandle
 from .vendors.cassette import CassetteError
 from .vendors.recorder import VendorRecorder
 from .vendors.replay import SHIPPED_FIXTURES, VendorReplay
+from .vendors.stub import VendorStub
 
 TRANSPORTS = ("inprocess", "http")
 
@@ -39,6 +40,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--vendor-record", action="store_true", default=False,
                     help="send the vendor calls of vendor_cassette tests to the real vendors and record them "
                          "(scrubbed) into the first --vendor-fixtures folder")
+    group.addoption("--vendor-stub-host", default="127.0.0.1", metavar="HOST",
+                    help="address the network vendor stub (ml_vendor_stub) binds; 0.0.0.0 for containers")
     group.addoption("--vendor-secret-env", action="append", default=[], metavar="NAME",
                     help="an environment variable whose value must be scrubbed from recordings (repeatable)")
     parser.addini("ml_transport", "default for --ml-transport", default="inprocess")
@@ -201,3 +204,23 @@ def _recording(request: pytest.FixtureRequest, emulator: Emulator, names: list[s
         totals = config.stash[_TOTALS]
         totals["tests"] += 1
         totals["recorded"] += len(saved.interactions) if saved else 0
+
+
+@pytest.fixture
+def ml_vendor_stub(request: pytest.FixtureRequest) -> Iterator[VendorStub]:
+    """The test's ``vendor_cassette`` cassettes served over HTTP, for a node that cannot be patched.
+
+    ``.url``, ``.rewrite(connector_body)`` (the actions call the stub, paths kept), ``.settings``
+    (the cluster settings a node needs to call it), ``.replay`` (what was served and missed).
+    """
+    names = [name for marker in request.node.iter_markers("vendor_cassette") for name in marker.args]
+    replay = VendorReplay()
+    try:
+        replay.use_named(names, _cassette_roots(request.config))
+    except CassetteError as error:
+        pytest.fail(f"vendor_cassette: {error}", pytrace=False)
+    stub = VendorStub(replay, host=request.config.getoption("--vendor-stub-host"))
+    try:
+        yield stub
+    finally:
+        stub.stop()

@@ -202,3 +202,21 @@ def test_x(ml_client):
     result = pytester.runpytest_subprocess("--vendor-record", "-p", "no:cacheprovider")
     result.assert_outcomes(errors=1)
     result.stdout.fnmatch_lines(["*--vendor-record needs a folder to record into*"])
+
+
+def test_vendor_stub_fixture_serves_the_marked_cassettes(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(test_stub='''
+import pytest
+import requests
+
+@pytest.mark.vendor_cassette("openai/embeddings")
+def test_stub(ml_vendor_stub):
+    answer = requests.post(ml_vendor_stub.url + "/v1/embeddings", json={"input": ["x"]}, timeout=5)
+    assert answer.json()["object"] == "list"
+    body = {"actions": [{"url": "https://api.openai.com/v1/embeddings"}]}
+    assert ml_vendor_stub.rewrite(body)["actions"][0]["url"] == ml_vendor_stub.url + "/v1/embeddings"
+    assert ml_vendor_stub.settings["plugins.ml_commons.connector.private_ip_enabled"] is True
+    assert len(ml_vendor_stub.replay.served) == 1
+''')
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider")
+    result.assert_outcomes(passed=1)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -12,9 +13,18 @@ from typing import Any
 import requests
 
 from emulator import Emulator
-from emulator.vendors.cassette import from_json
+from emulator.http.server import ServerHandle
+from emulator.vendors.cassette import from_json, load
+from emulator.vendors.recorder import VendorRecorder
 from emulator.vendors.replay import SHIPPED_FIXTURES, VendorReplay
-from emulator.vendors.stub import node_settings, replay_for, rewrite_connector, rewrite_url, serve
+from emulator.vendors.stub import (
+    RecordingStubApp,
+    node_settings,
+    replay_for,
+    rewrite_connector,
+    rewrite_url,
+    serve,
+)
 from tests.builders import action, connector
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -98,3 +108,29 @@ def test_serve_command_prints_its_url_and_stops_on_sigterm() -> None:
     finally:
         process.send_signal(signal.SIGTERM)
         assert process.wait(timeout=10) == 0
+
+
+def test_the_stub_records_as_a_proxy_in_front_of_the_vendor(tmp_path: Path) -> None:
+    key = "fake-proxy-key-2718"
+
+    def upstream_app(environ: dict[str, Any], start_response: Any) -> list[bytes]:
+        authorized = environ.get("HTTP_AUTHORIZATION") == f"Bearer {key}"
+        start_response("200 OK" if authorized else "401 Unauthorized", [("Content-Type", "application/json"),
+                                                                          ("x-request-id", "req_9")])
+        return [json.dumps({"authorized": authorized, "echo": key}).encode()]
+
+    with ServerHandle(upstream_app) as upstream:
+        recorder = VendorRecorder("proxy/chat", tmp_path / "proxy" / "chat.json", secrets=lambda: [key])
+        with ServerHandle(RecordingStubApp(recorder, upstream.url)) as stub:
+            answer = requests.post(f"{stub.url}/v1/chat?alt=json", json={"q": 1}, timeout=5,
+                                   headers={"Authorization": f"Bearer {key}"})
+            assert answer.json() == {"authorized": True, "echo": key}  # the caller gets the vendor's own answer
+    text = (tmp_path / "proxy" / "chat.json").read_text()
+    assert key not in text and "req_9" not in text
+    (interaction,) = load(tmp_path / "proxy" / "chat.json").interactions
+    assert interaction.request.url == f"{upstream.url}/v1/chat?alt=json"
+    assert interaction.response.json_body == {"authorized": True, "echo": "REDACTED"}
+    # Served back by a replaying stub, the recording answers the same path.
+    with serve(replay_for(tmp_path)) as replaying:
+        assert requests.post(f"{replaying.url}/v1/chat?alt=json", json={"q": 1}, timeout=5).json() == {
+            "authorized": True, "echo": "REDACTED"}

@@ -2,9 +2,10 @@
 
 ``serve --fixtures DIR [--cassette NAME ...] [--host H] [--port N]`` serves the cassettes over
 HTTP for clients that cannot be patched (a real OpenSearch node); the first line on stdout
-is ``Vendor stub listening on http://HOST:PORT``. ``scan DIR [--secret VALUE ...]`` exits 1
-and lists the findings when the folder holds a known secret shape or one of the given
-credential values (values are never printed).
+is ``Vendor stub listening on http://HOST:PORT``. With ``--record NAME --upstream URL`` it is
+a recording proxy in front of the real vendor instead, writing cassette NAME (scrubbed).
+``scan DIR [--secret VALUE ...]`` exits 1 and lists the findings when the folder holds a
+known secret shape or one of the given credential values (values are never printed).
 """
 
 from __future__ import annotations
@@ -15,10 +16,13 @@ import signal
 import sys
 import threading
 from pathlib import Path
+from typing import Any
 
+from ..http.server import ServerHandle
 from .cassette import CassetteError
+from .recorder import VendorRecorder
 from .scanner import scan
-from .stub import replay_for, serve
+from .stub import RecordingStubApp, StubApp, replay_for
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -34,6 +38,12 @@ def main(argv: list[str] | None = None) -> int:
     serve_parser.add_argument("--fixtures", type=Path, required=True, metavar="DIR")
     serve_parser.add_argument("--cassette", action="append", default=[], metavar="NAME",
                               help="serve only these cassettes (repeatable; default: all under DIR)")
+    serve_parser.add_argument("--record", metavar="NAME", default=None,
+                              help="record instead of replaying: forward to --upstream and write cassette NAME")
+    serve_parser.add_argument("--upstream", metavar="URL", default=None,
+                              help="with --record: the vendor's base URL (https://api.openai.com)")
+    serve_parser.add_argument("--secret-env", action="append", default=[], metavar="NAME",
+                              help="with --record: an environment variable whose value is scrubbed (repeatable)")
     serve_parser.add_argument("--host", default="127.0.0.1")
     serve_parser.add_argument("--port", type=int, default=0)
     args = parser.parse_args(argv)
@@ -50,16 +60,25 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _serve(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
-    if not args.fixtures.is_dir():
-        parser.error(f"not a folder: {args.fixtures}")
+    if args.record is not None:
+        if not args.upstream:
+            parser.error("--record needs --upstream URL")
+        names = list(args.secret_env)
+        recorder = VendorRecorder(args.record, args.fixtures / f"{args.record}.json",
+                                  secrets=lambda: [os.environ.get(name, "") for name in names])
+        app: Any = RecordingStubApp(recorder, args.upstream)
+    else:
+        if not args.fixtures.is_dir():
+            parser.error(f"not a folder: {args.fixtures}")
+        try:
+            replay = replay_for(args.fixtures, args.cassette)
+        except CassetteError as error:
+            parser.error(str(error))
+        if not replay.cassettes:
+            parser.error(f"no cassettes under {args.fixtures}")
+        app = StubApp(replay)
     try:
-        replay = replay_for(args.fixtures, args.cassette)
-    except CassetteError as error:
-        parser.error(str(error))
-    if not replay.cassettes:
-        parser.error(f"no cassettes under {args.fixtures}")
-    try:
-        server = serve(replay, host=args.host, port=args.port)
+        server = ServerHandle(app, host=args.host, port=args.port)
     except OSError as error:
         print(f"cannot listen on {args.host}:{args.port}: {error}", file=sys.stderr)
         return 1

@@ -16,8 +16,11 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
+import requests
+
 from ..http.server import ServerHandle
 from .matching import LiveRequest
+from .recorder import VendorRecorder
 from .replay import CassetteMiss, VendorReplay
 
 _REASONS = {200: "OK", 201: "Created", 202: "Accepted", 204: "No Content", 400: "Bad Request", 401: "Unauthorized",
@@ -44,16 +47,46 @@ class StubApp:
             _, interaction = self.replay.answer(live, ignore_host=True)
         except CassetteMiss as miss:
             payload = json.dumps({"error": {"type": "cassette_miss", "message": str(miss)}}).encode()
-            start_response("404 Not Found", [("Content-Type", "application/json"),
-                                              ("Content-Length", str(len(payload)))])
-            return [payload]
+            return _respond(start_response, 404, [("Content-Type", "application/json")], payload)
         recorded = interaction.response
-        content = recorded.body_bytes()
-        headers = [(k, v) for k, v in recorded.headers.items() if k.lower() not in _HOP_BY_HOP]
-        headers.append(("Content-Length", str(len(content))))
-        status = recorded.status
-        start_response(f"{status} {_REASONS.get(status, 'Status')}", headers)
-        return [content]
+        return _respond(start_response, recorded.status, recorded.headers.items(), recorded.body_bytes())
+
+
+def _respond(start_response: Any, status: int, headers: Iterable[tuple[str, str]], content: bytes) -> list[bytes]:
+    kept = [(k, v) for k, v in headers if k.lower() not in _HOP_BY_HOP]
+    kept.append(("Content-Length", str(len(content))))
+    start_response(f"{status} {_REASONS.get(status, 'Status')}", kept)
+    return [content]
+
+
+class RecordingStubApp:
+    """A recording proxy: each request goes to ``upstream`` (same path and query) and is recorded, scrubbed."""
+
+    _DROPPED = {"host", "content-length", "connection", "accept-encoding"}
+
+    def __init__(self, recorder: VendorRecorder, upstream: str) -> None:
+        self.recorder = recorder
+        self.upstream = upstream.rstrip("/")
+        self.session = recorder.session()
+
+    def __call__(self, environ: dict[str, Any], start_response: Any) -> list[bytes]:
+        length = int(environ.get("CONTENT_LENGTH") or 0)
+        body = environ["wsgi.input"].read(length) if length else b""
+        query = environ.get("QUERY_STRING", "")
+        url = self.upstream + environ.get("PATH_INFO", "/") + (f"?{query}" if query else "")
+        headers = {key[5:].replace("_", "-").title(): value for key, value in environ.items()
+                   if key.startswith("HTTP_") and key[5:].replace("_", "-").lower() not in self._DROPPED}
+        if environ.get("CONTENT_TYPE"):
+            headers["Content-Type"] = environ["CONTENT_TYPE"]
+        try:
+            answer = self.session.request(environ.get("REQUEST_METHOD", "GET"), url, headers=headers,
+                                          data=body or None, timeout=(30, 120), allow_redirects=False)
+        except requests.RequestException as error:
+            payload = json.dumps({"error": {"type": "upstream_unreachable", "message": str(error)}}).encode()
+            return _respond(start_response, 502, [("Content-Type", "application/json")], payload)
+        # Saved after every exchange, so an interrupted session keeps what it recorded.
+        self.recorder.save()
+        return _respond(start_response, answer.status_code, answer.headers.items(), answer.content)
 
 
 def serve(replay: VendorReplay, host: str = "127.0.0.1", port: int = 0, threads: int = 8) -> ServerHandle:
@@ -85,6 +118,28 @@ def node_settings(stub_urls: Iterable[str]) -> dict[str, Any]:
         patterns.append("^" + re.escape(f"{parts.scheme}://{parts.netloc}") + "/.*$")
     return {"plugins.ml_commons.trusted_connector_endpoints_regex": patterns,
             "plugins.ml_commons.connector.private_ip_enabled": True}
+
+
+class VendorStub:
+    """A running stub with what a test needs to point a node at it."""
+
+    def __init__(self, replay: VendorReplay, host: str = "127.0.0.1", port: int = 0,
+                 advertised_host: str | None = None) -> None:
+        self.replay = replay
+        self.server = serve(replay, host=host, port=port)
+        # A container reaches the host's stub under another name (host.docker.internal).
+        reach = advertised_host or ("127.0.0.1" if host in ("0.0.0.0", "::") else host)
+        self.url = f"http://{reach}:{self.server.port}"
+
+    def rewrite(self, connector: dict[str, Any]) -> dict[str, Any]:
+        return rewrite_connector(connector, self.url)
+
+    @property
+    def settings(self) -> dict[str, Any]:
+        return node_settings([self.url])
+
+    def stop(self) -> None:
+        self.server.stop()
 
 
 def replay_for(fixtures: Path, names: Iterable[str] = ()) -> VendorReplay:
