@@ -7,9 +7,12 @@ import json
 from pathlib import Path
 from typing import Any
 
+import boto3
 import pytest
 import requests
 import responses
+import vcr
+from moto import mock_aws
 
 from emulator import Emulator
 from emulator.vendors.cassette import CassetteError, from_json, load
@@ -178,3 +181,22 @@ def test_binary_bodies_are_kept_as_bytes() -> None:
                                                      "body_base64": base64.b64encode(raw).decode()}})))
     assert replay.session().get("https://api.openai.com/v1/files/x", timeout=5).content == raw
     assert from_json(replay.cassettes[0].to_json()).interactions[0].response.raw == raw
+
+
+def test_replay_coexists_with_moto_and_vcr(tmp_path: Path) -> None:
+    replay = VendorReplay()
+    replay.use(from_json(cassette_json(embedding_interaction("hello", [1.0]))))
+    node = Node(replay)
+    model_id = node.embedding_model()
+    with mock_aws():
+        s3 = boto3.client("s3", region_name="us-east-1", aws_access_key_id="testing",
+                          aws_secret_access_key="testing")
+        s3.create_bucket(Bucket="pipeline-bucket")
+        assert node.embed(model_id, "hello")[0] == 200
+        assert [b["Name"] for b in s3.list_buckets()["Buckets"]] == ["pipeline-bucket"]
+    with vcr.use_cassette(str(tmp_path / "user.yaml"), record_mode="none"):
+        # VCR.py holds the user's own traffic; the emulator's vendor call never reaches it.
+        assert node.embed(model_id, "hello")[0] == 200
+        with pytest.raises(vcr.errors.CannotOverwriteExistingCassetteException):
+            requests.get("https://example.com/not-recorded", timeout=5)
+    assert len(replay.served) == 2
