@@ -27,6 +27,11 @@ PATTERNS: dict[str, re.Pattern[str]] = {
     "GitHub token": re.compile(r"\bgh[pousr]_[A-Za-z0-9]{36,}\b"),
     "Slack token": re.compile(r"\bxox[abposr]-[A-Za-z0-9-]{10,}"),
     "private key": re.compile(r"-----BEGIN [A-Z ]*PRIVATE KEY-----"),
+    "basic credentials": re.compile(r"(?i)\bbasic\s+(?!REDACTED\b)[A-Za-z0-9+/=]{12,}"),
+    "API key header": re.compile(r'(?i)"(?:x-api-key|api-key|x-goog-api-key|ocp-apim-subscription-key|'
+                                 r'x-amz-security-token)"\s*:\s*"(?!REDACTED")[^"]{8,}"'),
+    "named secret field": re.compile(r'(?i)"[a-z0-9_-]*(?:api[_-]?key|secret[_-]?(?:access[_-]?)?key|'
+                                     r'access[_-]?token|session[_-]?token|password)"\s*:\s*"(?!REDACTED")[^"]{8,}"'),
 }
 _BASE64 = re.compile(r'"body_base64"\s*:\s*"([A-Za-z0-9+/=]+)"')
 
