@@ -46,6 +46,13 @@ def test_scrubbing_removes_every_secret_from_request_and_response() -> None:
     assert clean.response.text == f"echo {REDACTED}"
 
 
+def test_secret_named_body_fields_go_even_when_not_configured() -> None:
+    interaction = Interaction(Request(method="POST", url="https://x.example.com/", has_json=True,
+                                      json_body={"api_key": "unknown-value", "text": "kept", "n": {"password": "p"}}),
+                              Response(status=200))
+    assert scrub(interaction).request.json_body == {"api_key": REDACTED, "text": "kept", "n": {"password": REDACTED}}
+
+
 def test_secret_query_parameters_go_even_when_not_configured() -> None:
     interaction = Interaction(Request(method="GET", url="https://x.example.com/a?api_key=abc&X-Amz-Signature=f00&q=1"),
                               Response(status=200))

@@ -35,13 +35,19 @@ def _scrub_text(text: str, secrets: Iterable[str]) -> str:
     return text
 
 
+_SECRET_FIELD = re.compile(r"(?i)(?:api[_-]?key|secret[_-]?(?:access[_-]?)?key|access[_-]?token|session[_-]?token|"
+                           r"password|authorization)$")
+
+
 def _scrub_value(value: Any, secrets: list[str]) -> Any:
     if isinstance(value, str):
         return _scrub_text(value, secrets)
     if isinstance(value, list):
         return [_scrub_value(v, secrets) for v in value]
     if isinstance(value, dict):
-        return {_scrub_text(k, secrets): _scrub_value(v, secrets) for k, v in value.items()}
+        # A field named like a credential is removed even when its value was not configured.
+        return {_scrub_text(k, secrets): REDACTED if isinstance(v, str) and _SECRET_FIELD.search(k)
+                else _scrub_value(v, secrets) for k, v in value.items()}
     return value
 
 
