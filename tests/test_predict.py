@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 import responses
 
+from emulator.jsonlimits import JACKSON_SOURCE
 from tests import builders
 from tests.builders import action, connector, error
 from tests.conftest import Api
@@ -359,3 +360,17 @@ def test_json_looking_parameters_follow_org_json_on_raw_control_characters(api: 
     # A raw line feed does not (org.json: unterminated string), so the value is escaped as text.
     status, answer = api("POST", f"{M}/{model_id}/_predict", {"parameters": {"v": '{"a":"x\ny"}'}})
     assert (status, answer["error"]["reason"]) == (400, 'Invalid payload: {"v": {\\"a\\":\\"x\\ny\\"}}')
+
+
+@pytest.mark.parametrize(("body", "reason"), [
+    ('{"a": "cut', "Unexpected end-of-input: was expecting closing quote for a String value\n at [Source: {src}; "
+                   "line: 1, column: 11]"),
+    ('{"a": [1, 2', "Unexpected end-of-input: expected close marker for Array (start marker at [Source: {src}; "
+                    "line: 1, column: 7])\n at [Source: {src}; line: 1, column: 12]"),
+])
+def test_truncated_vendor_json_gets_jacksons_end_of_input_message(api: Api, ml_vendor: Any, body: str,
+                                                                   reason: str) -> None:
+    ml_vendor.post(URL, body=body, content_type="application/json")
+    model_id = template_model(api, "{}")
+    assert api("POST", f"{M}/{model_id}/_predict", {"parameters": {}}) == (400, error(
+        "illegal_argument_exception", "Invalid JSON format: " + reason.format(src=JACKSON_SOURCE), 400))

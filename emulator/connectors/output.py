@@ -70,5 +70,44 @@ def _jackson_message(body: str, error: json.JSONDecodeError) -> str:
                     f"line: {line}, column: {column + len(text)}]")
         return (f"Unexpected character ('{first}' (code {ord(first)})): expected a valid value {expecting}\n at "
                 f"[Source: {JACKSON_SOURCE}; line: {line}, column: {column + 1}]")
+    if error.pos >= len(body.rstrip()) or error.msg.startswith("Unterminated string"):
+        eof = _end_of_input(body)
+        if eof is not None:
+            return eof
     column = error.pos - (body.rfind("\n", 0, error.pos) + 1) + 1
     return f"{error.msg}\n at [Source: {JACKSON_SOURCE}; line: {line}, column: {column}]"
+
+
+def _location(text: str, offset: int) -> str:
+    line = text.count("\n", 0, offset) + 1
+    column = offset - (text.rfind("\n", 0, offset) + 1) + 1
+    return f"[Source: {JACKSON_SOURCE}; line: {line}, column: {column}]"
+
+
+def _end_of_input(body: str) -> str | None:
+    """Jackson's message for a document cut off inside a string, an object or an array."""
+    stack: list[tuple[str, int]] = []
+    in_string = escaped = False
+    for offset, char in enumerate(body):
+        if in_string:
+            if escaped:
+                escaped = False
+            elif char == "\\":
+                escaped = True
+            elif char == '"':
+                in_string = False
+        elif char == '"':
+            in_string = True
+        elif char in "{[":
+            stack.append((char, offset))
+        elif char in "}]" and stack:
+            stack.pop()
+    end = _location(body, len(body))
+    if in_string:
+        return f"Unexpected end-of-input: was expecting closing quote for a String value\n at {end}"
+    if stack:
+        kind, start = stack[-1]
+        name = "Object" if kind == "{" else "Array"
+        return (f"Unexpected end-of-input: expected close marker for {name} (start marker at "
+                f"{_location(body, start)})\n at {end}")
+    return None
