@@ -20,7 +20,7 @@ import pytest
 from . import DEFAULT_VERSION, Emulator
 from .backends import Backend, EmulatorBackend
 from .http.server import ServerHandle
-from .vendors.cassette import CassetteError
+from .vendors.cassette import CassetteError, cassette_path
 from .vendors.recorder import VendorRecorder
 from .vendors.replay import SHIPPED_FIXTURES, VendorReplay
 from .vendors.stub import VendorStub
@@ -193,14 +193,18 @@ def _recording(request: pytest.FixtureRequest, emulator: Emulator, names: list[s
     def secrets() -> list[str]:
         return emulator.backend.credential_values() + [os.environ.get(name, "") for name in env_names]
 
-    recorder = VendorRecorder(names[0], folders[0] / f"{names[0]}.json", secrets=secrets)
+    try:
+        destination = cassette_path(folders[0], names[0])
+    except CassetteError as error:
+        pytest.fail(f"vendor_cassette: {error}", pytrace=False)
+    recorder = VendorRecorder(names[0], destination, secrets=secrets)
     original = emulator.session
     emulator.session = recorder.session()
     try:
         yield recorder
     finally:
-        saved = recorder.save()
         emulator.session = original
+        saved = recorder.save()
         totals = config.stash[_TOTALS]
         totals["tests"] += 1
         totals["recorded"] += len(saved.interactions) if saved else 0
@@ -224,3 +228,7 @@ def ml_vendor_stub(request: pytest.FixtureRequest) -> Iterator[VendorStub]:
         yield stub
     finally:
         stub.stop()
+        totals = request.config.stash[_TOTALS]
+        totals["tests"] += 1
+        totals["replayed"] += len(replay.served)
+        totals["missed"] += len(replay.missed)

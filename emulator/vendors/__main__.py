@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from ..http.server import ServerHandle
-from .cassette import CassetteError
+from .cassette import CassetteError, cassette_path
 from .recorder import VendorRecorder
 from .scanner import scan
 from .stub import RecordingStubApp, StubApp, replay_for
@@ -64,7 +64,11 @@ def _serve(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
         if not args.upstream:
             parser.error("--record needs --upstream URL")
         names = list(args.secret_env)
-        recorder = VendorRecorder(args.record, args.fixtures / f"{args.record}.json",
+        try:
+            destination = cassette_path(args.fixtures, args.record)
+        except CassetteError as error:
+            parser.error(str(error))
+        recorder = VendorRecorder(args.record, destination,
                                   secrets=lambda: [os.environ.get(name, "") for name in names])
         app: Any = RecordingStubApp(recorder, args.upstream)
     else:
@@ -79,7 +83,7 @@ def _serve(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
         app = StubApp(replay)
     try:
         server = ServerHandle(app, host=args.host, port=args.port)
-    except OSError as error:
+    except (OSError, OverflowError, ValueError) as error:
         print(f"cannot listen on {args.host}:{args.port}: {error}", file=sys.stderr)
         return 1
     print(f"Vendor stub listening on {server.url}", flush=True)

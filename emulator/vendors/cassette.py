@@ -12,6 +12,9 @@ from __future__ import annotations
 
 import base64
 import json
+import os
+import re
+import threading
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -115,8 +118,11 @@ class Cassette:
         return json.dumps(self.to_json(), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
 
     def save(self, path: Path) -> None:
+        """Write atomically: a reader (or a crash) never sees half a file."""
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(self.dumps(), encoding="utf-8")
+        temporary = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+        temporary.write_text(self.dumps(), encoding="utf-8")
+        os.replace(temporary, path)
 
 
 def _message_fields(raw: Mapping[str, Any], where: str) -> dict[str, Any]:
@@ -160,8 +166,11 @@ def from_json(data: Any, path: Path | None = None) -> Cassette:
     ignore = rules.get("ignore_body_fields") or []
     if not isinstance(ignore, list) or not all(isinstance(f, str) for f in ignore):
         raise CassetteError(f"{origin}: match.ignore_body_fields must be a list of strings")
-    match = MatchRules(any_body=bool(rules.get("any_body", False)), ignore_body_fields=tuple(ignore),
-                       ordered=bool(rules.get("ordered", False)))
+    for flag in ("any_body", "ordered"):
+        if not isinstance(rules.get(flag, False), bool):
+            raise CassetteError(f"{origin}: match.{flag} must be true or false")
+    match = MatchRules(any_body=rules.get("any_body", False), ignore_body_fields=tuple(ignore),
+                       ordered=rules.get("ordered", False))
     raw_interactions = data.get("interactions")
     if not isinstance(raw_interactions, list) or not raw_interactions:
         raise CassetteError(f"{origin}: interactions must be a non-empty list")
@@ -193,9 +202,20 @@ def load(path: Path) -> Cassette:
     return from_json(data, path)
 
 
+_NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9._-]*(?:/[A-Za-z0-9_][A-Za-z0-9._-]*)*")
+
+
+def cassette_path(root: Path, name: str) -> Path:
+    """Where cassette ``name`` lives under ``root``; names are relative paths of plain segments (no ``..``)."""
+    if not _NAME.fullmatch(name) or any(part in ("", ".", "..") for part in name.split("/")):
+        raise CassetteError(f"invalid cassette name {name!r}: use segments of letters, digits, '.', '_' and '-' "
+                            "separated by '/'")
+    return root / f"{name}.json"
+
+
 def load_named(root: Path, name: str) -> Cassette:
     """``openai/embeddings`` is ``<root>/openai/embeddings.json``."""
-    path = root / f"{name}.json"
+    path = cassette_path(root, name)
     if not path.is_file():
         raise CassetteError(f"no cassette named {name!r} under {root}")
     return load(path)

@@ -29,7 +29,7 @@ class LiveRequest:
 
     @property
     def host(self) -> str:
-        return urlsplit(self.url).netloc.lower()
+        return _host(self.url)
 
     @property
     def path(self) -> str:
@@ -37,6 +37,17 @@ class LiveRequest:
 
     def json(self) -> Any:
         return _parse(self.body)
+
+
+def _host(url: str) -> str:
+    """Host and port, without userinfo (recordings scrub it, so it cannot take part in matching)."""
+    parts = urlsplit(url)
+    host = (parts.hostname or "").lower()
+    try:
+        port = parts.port
+    except ValueError:
+        port = None
+    return f"{host}:{port}" if port is not None else host
 
 
 def _parse(body: bytes) -> Any:
@@ -80,11 +91,18 @@ def matches(live: LiveRequest, interaction: Interaction, rules: MatchRules, *, i
     parts = urlsplit(recorded.url)
     if live.method != recorded.method or live.path != (parts.path or "/"):
         return False
-    if not ignore_host and live.host != parts.netloc.lower():
+    if not ignore_host and live.host != _host(recorded.url):
         return False
     if rules.any_body:
         return True
-    return _comparable(live.body, rules) == _comparable(_recorded_body(recorded), rules)
+    return _canonical(_comparable(live.body, rules)) == _canonical(_comparable(_recorded_body(recorded), rules))
+
+
+def _canonical(value: Any) -> Any:
+    """Type-exact comparison: JSON true is not 1, and 1 is not 1.0."""
+    if isinstance(value, bytes):
+        return value
+    return json.dumps(value, sort_keys=True, ensure_ascii=False)
 
 
 def _pretty(body: bytes, rules: MatchRules) -> list[str]:
@@ -94,25 +112,40 @@ def _pretty(body: bytes, rules: MatchRules) -> list[str]:
     return json.dumps(value, indent=2, sort_keys=True, ensure_ascii=False).splitlines()
 
 
-def explain_miss(live: LiveRequest, candidates: list[tuple[str, Interaction, MatchRules]]) -> str:
-    """The miss message: the request, then a diff against the nearest recorded interaction."""
+_MAX_DIFF_LINES = 60
+_MAX_COMPARED = 25
+
+
+def explain_miss(live: LiveRequest, candidates: list[tuple[str, Interaction, MatchRules]],
+                 exhausted: int = 0) -> str:
+    """The miss message: the request, then a (bounded) diff against the nearest recorded interaction."""
     head = f"no recorded vendor interaction matches {live.method} {live.url}"
+    if exhausted:
+        head += f" (all {exhausted} matching interactions of an ordered cassette were already served)"
     if not candidates:
         return head + " (no cassette is active)"
 
-    def distance(item: tuple[str, Interaction, MatchRules]) -> tuple[int, float]:
-        _, interaction, rules = item
-        recorded = interaction.request
+    def misses(item: tuple[str, Interaction, MatchRules]) -> int:
+        recorded = item[1].request
         parts = urlsplit(recorded.url)
-        misses = (live.method != recorded.method) + 2 * (live.host != parts.netloc.lower()) + 2 * (
+        return (live.method != recorded.method) + 2 * (live.host != _host(recorded.url)) + 2 * (
             live.path != (parts.path or "/"))
-        ratio = difflib.SequenceMatcher(None, "\n".join(_pretty(live.body, rules)),
-                                        "\n".join(_pretty(_recorded_body(recorded), rules))).ratio()
-        return misses, -ratio
 
-    name, nearest, rules = min(candidates, key=distance)
+    # Only the closest by method, host and path are compared by body, and by lines: a miss stays cheap.
+    fewest = min(misses(item) for item in candidates)
+    close = [item for item in candidates if misses(item) == fewest][:_MAX_COMPARED]
+    sent_lines = _pretty(live.body, close[0][2])[:400]
+
+    def similarity(item: tuple[str, Interaction, MatchRules]) -> float:
+        recorded_lines = _pretty(_recorded_body(item[1].request), item[2])[:400]
+        return difflib.SequenceMatcher(None, sent_lines, recorded_lines, autojunk=False).quick_ratio()
+
+    name, nearest, rules = max(close, key=similarity)
     recorded = nearest.request
-    lines = [f"{recorded.method} {recorded.url}", *_pretty(_recorded_body(recorded), rules)]
-    sent = [f"{live.method} {live.url}", *_pretty(live.body, rules)]
-    diff = "\n".join(difflib.unified_diff(lines, sent, fromfile=f"recorded ({name})", tofile="sent", lineterm=""))
-    return f"{head}; nearest recorded interaction is in cassette {name!r}:\n{diff}"
+    lines = [f"{recorded.method} {recorded.url}", *_pretty(_recorded_body(recorded), rules)[:400]]
+    sent = [f"{live.method} {live.url}", *_pretty(live.body, rules)[:400]]
+    diff = list(difflib.unified_diff(lines, sent, fromfile=f"recorded ({name})", tofile="sent", lineterm=""))
+    if len(diff) > _MAX_DIFF_LINES:
+        diff = [*diff[:_MAX_DIFF_LINES], f"... ({len(diff) - _MAX_DIFF_LINES} more diff lines)"]
+    body = "\n".join(line if len(line) <= 500 else line[:500] + "..." for line in diff)
+    return f"{head}; nearest recorded interaction is in cassette {name!r}:\n{body}"

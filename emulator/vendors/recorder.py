@@ -37,6 +37,7 @@ class VendorRecorder:
         self._seen_secrets: set[str] = set()
         self._upstream = upstream or HTTPAdapter()
         self._lock = threading.Lock()
+        self._save_lock = threading.Lock()
 
     def session(self) -> requests.Session:
         session = requests.Session()
@@ -73,11 +74,12 @@ class VendorRecorder:
 
     def save(self) -> Cassette | None:
         """Write the cassette (nothing when no call was made); returns what was written."""
-        if not self.interactions:
-            return None
-        cassette = self.cassette()
-        cassette.save(self.path)
-        return cassette
+        with self._save_lock:
+            if not self.interactions:
+                return None
+            cassette = self.cassette()
+            cassette.save(self.path)
+            return cassette
 
 
 class _RecordingAdapter(HTTPAdapter):

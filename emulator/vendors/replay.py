@@ -18,7 +18,7 @@ import requests
 from requests.adapters import HTTPAdapter
 from requests.structures import CaseInsensitiveDict
 
-from .cassette import Cassette, CassetteError, Interaction, load_named
+from .cassette import Cassette, CassetteError, Interaction, cassette_path, load_named
 from .matching import LiveRequest, explain_miss, matches
 
 SHIPPED_FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
@@ -63,7 +63,7 @@ class VendorReplay:
         folders = list(roots)
         loaded = []
         for name in names:
-            found = next((root for root in folders if (root / f"{name}.json").is_file()), None)
+            found = next((root for root in folders if cassette_path(root, name).is_file()), None)
             if found is None:
                 where = ", ".join(str(root) for root in folders)
                 raise CassetteError(f"no cassette named {name!r} under {where}")
@@ -71,6 +71,7 @@ class VendorReplay:
         return loaded
 
     def answer(self, live: LiveRequest, *, ignore_host: bool = False) -> tuple[Cassette, Interaction]:
+        exhausted = 0
         with self._lock:
             for c_index, cassette in enumerate(self.cassettes):
                 for i_index, interaction in enumerate(cassette.interactions):
@@ -78,14 +79,20 @@ class VendorReplay:
                         continue
                     if cassette.match.ordered:
                         if (c_index, i_index) in self._used:
+                            exhausted += 1
                             continue
                         self._used.add((c_index, i_index))
                     self.served.append(Served(cassette.name, live.method, live.url, interaction.response.status))
                     return cassette, interaction
             candidates = [(c.name, i, c.match) for c in self.cassettes for i in c.interactions]
-            message = explain_miss(live, candidates)
             self.missed.append(f"{live.method} {live.url}")
-        raise CassetteMiss(message)
+        # Explained outside the lock: other requests are not held up by a miss.
+        raise CassetteMiss(explain_miss(live, candidates, exhausted))
+
+    def rewind(self) -> None:
+        """Ordered cassettes start again from their first interaction."""
+        with self._lock:
+            self._used.clear()
 
     def session(self) -> requests.Session:
         """A new session whose every http(s) request is answered from these cassettes."""

@@ -14,17 +14,24 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from .scrub import secret_forms
+
 # Key shapes vendors issue; the shipped fixtures use REDACTED or obviously fake values instead.
 PATTERNS: dict[str, re.Pattern[str]] = {
     "OpenAI API key": re.compile(r"\bsk-(?:proj-|svcacct-|admin-)?[A-Za-z0-9_-]{20,}"),
     "Anthropic API key": re.compile(r"\bsk-ant-[A-Za-z0-9_-]{20,}"),
     "AWS access key id": re.compile(r"\b(?:AKIA|ASIA|AGPA|AIDA|AROA)[0-9A-Z]{16}\b"),
     "AWS secret access key": re.compile(r"(?i)secret[_-]?(?:access[_-]?)?key[\"'\s:=]+[A-Za-z0-9/+]{40}\b"),
-    "AWS session token": re.compile(r"\bIQoJb3JpZ2luX2Vj[A-Za-z0-9/+=]{40,}"),
-    "AWS SigV4 signature": re.compile(r"Signature=[0-9a-f]{64}"),
-    "Google API key": re.compile(r"\bAIza[0-9A-Za-z_-]{35}\b"),
-    "bearer token": re.compile(r"(?i)\bbearer\s+(?!REDACTED\b)[A-Za-z0-9._~+/=-]{20,}"),
-    "GitHub token": re.compile(r"\bgh[pousr]_[A-Za-z0-9]{36,}\b"),
+    "AWS session token": re.compile(r"\b(?:IQoJb3JpZ2luX2Vj|FwoGZXIv|FQoGZXIv)[A-Za-z0-9/+=]{40,}"),
+    "AWS SigV4 signature": re.compile(r"(?i)Signature=[0-9a-f]{64}"),
+    "Google API key": re.compile(r"\bAIza[0-9A-Za-z_-]{35}"),
+    "Google OAuth token": re.compile(r"\bya29\.[0-9A-Za-z_-]{20,}"),
+    "JSON web token": re.compile(r"\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}"),
+    "Hugging Face token": re.compile(r"\bhf_[A-Za-z0-9]{30,}"),
+    "bearer token": re.compile(r"(?i)\b(?:bearer|token)\s+(?!REDACTED\b)[A-Za-z0-9._~+/=-]{20,}"),
+    "GitHub token": re.compile(r"\b(?:gh[pousr]_[A-Za-z0-9]{36,}|github_pat_[A-Za-z0-9_]{30,})"),
+    "API key assignment": re.compile(r"(?i)\b(?:x-api-key|api-key|api_key|apikey|secret_key|access_token)['\"]?"
+                                     r"\s*[:=]\s*['\"]?(?!REDACTED)[A-Za-z0-9_\-/+=]{16,}"),
     "Slack token": re.compile(r"\bxox[abposr]-[A-Za-z0-9-]{10,}"),
     "private key": re.compile(r"-----BEGIN [A-Z ]*PRIVATE KEY-----"),
     "basic credentials": re.compile(r"(?i)\bbasic\s+(?!REDACTED\b)[A-Za-z0-9+/=]{12,}"),
@@ -33,7 +40,7 @@ PATTERNS: dict[str, re.Pattern[str]] = {
     "named secret field": re.compile(r'(?i)"[a-z0-9_-]*(?:api[_-]?key|secret[_-]?(?:access[_-]?)?key|'
                                      r'access[_-]?token|session[_-]?token|password)"\s*:\s*"(?!REDACTED")[^"]{8,}"'),
 }
-_BASE64 = re.compile(r'"body_base64"\s*:\s*"([A-Za-z0-9+/=]+)"')
+_BASE64 = re.compile(r'"body_base64"\s*:\s*"([A-Za-z0-9+/=\s]+)"')
 
 
 @dataclass(frozen=True)
@@ -49,18 +56,19 @@ class Finding:
 def _texts(text: str) -> list[tuple[int, str]]:
     """The file's lines, plus the decoded text of each base64 body (reported on its line)."""
     lines = list(enumerate(text.splitlines(), 1))
-    for number, line in list(lines):
-        for match in _BASE64.finditer(line):
-            try:
-                decoded = base64.b64decode(match.group(1), validate=True).decode("utf-8", errors="replace")
-            except (binascii.Error, ValueError):
-                continue
-            lines.append((number, decoded))
+    for match in _BASE64.finditer(text):
+        number = text.count("\n", 0, match.start()) + 1
+        try:
+            decoded = base64.b64decode("".join(match.group(1).split()), validate=True)
+        except (binascii.Error, ValueError):
+            continue
+        lines.append((number, decoded.decode("utf-8", errors="replace")))
     return lines
 
 
 def scan_text(text: str, path: Path, secrets: Iterable[str] = ()) -> list[Finding]:
-    values = [s for s in secrets if s and len(s) >= 4]
+    # Each configured value in every spelling it can take in a file (JSON-escaped, URL-encoded ...).
+    values = secret_forms(s for s in secrets if s and len(s) >= 4)
     findings = []
     for number, line in _texts(text):
         for what, pattern in PATTERNS.items():

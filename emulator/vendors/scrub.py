@@ -16,27 +16,47 @@ import re
 from collections.abc import Iterable
 from dataclasses import replace
 from typing import Any
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, quote, quote_plus, urlencode, urlsplit, urlunsplit
 
+from ..connectors.values import escape_json
 from .cassette import Interaction, Message
 
 REDACTED = "REDACTED"
 KEPT_REQUEST_HEADERS = frozenset({"content-type", "anthropic-version", "openai-beta", "x-amz-target",
                                   "api-version", "cohere-version"})
 KEPT_RESPONSE_HEADERS = frozenset({"content-type", "x-amzn-errortype", "retry-after"})
-SECRET_QUERY_KEYS = frozenset({"key", "api_key", "apikey", "api-key", "token", "access_token", "auth", "sig",
-                               "signature", "code", "x-amz-security-token", "x-amz-signature", "x-amz-credential"})
+SECRET_QUERY_KEYS = frozenset({"key", "api_key", "apikey", "api-key", "token", "access_token", "access_key", "auth",
+                               "sig", "signature", "code", "client_secret", "refresh_token", "subscription-key",
+                               "x-amz-security-token", "x-amz-signature", "x-amz-credential"})
+
+
+MIN_SECRET_LENGTH = 6
+_ORG_IDS = re.compile(r"\b(org-|proj_)[A-Za-z0-9]{16,}\b")
+
+
+def variants(secret: str) -> list[str]:
+    """The spellings a value takes on the wire: as is, JSON-escaped (Gson and Apache), URL-encoded."""
+    forms = {secret, json.dumps(secret)[1:-1], json.dumps(secret, ensure_ascii=False)[1:-1], escape_json(secret),
+             quote(secret, safe=""), quote_plus(secret)}
+    return sorted(forms, key=len, reverse=True)
+
+
+def secret_forms(secrets: Iterable[str]) -> list[str]:
+    """Every spelling of every value worth scrubbing (values shorter than 6 characters would mangle the text)."""
+    forms = {form for secret in secrets if secret and len(secret) >= MIN_SECRET_LENGTH for form in variants(secret)}
+    return sorted(forms, key=len, reverse=True)
 
 
 def _scrub_text(text: str, secrets: Iterable[str]) -> str:
     for secret in secrets:
-        if secret:
-            text = text.replace(secret, REDACTED)
-    return text
+        text = text.replace(secret, REDACTED)
+    return _ORG_IDS.sub(lambda m: m.group(1) + REDACTED, text)
 
 
-_SECRET_FIELD = re.compile(r"(?i)(?:api[_-]?key|secret[_-]?(?:access[_-]?)?key|access[_-]?token|session[_-]?token|"
-                           r"password|authorization)$")
+_SECRET_NAMES = (r"api[_-]?key|secret[_-]?(?:access[_-]?)?key|client[_-]?secret|access[_-]?token|refresh[_-]?token|"
+                 r"id[_-]?token|session[_-]?token|password|authorization|request[_-]?id")
+_SECRET_FIELD = re.compile(rf"(?i)(?:{_SECRET_NAMES})$")
+_SECRET_TEXT_FIELD = re.compile(rf'(?i)("[A-Za-z0-9_-]*(?:{_SECRET_NAMES})"\s*:\s*")(?:[^"\\]|\\.)*"')
 
 
 def _scrub_value(value: Any, secrets: list[str]) -> Any:
@@ -53,10 +73,13 @@ def _scrub_value(value: Any, secrets: list[str]) -> Any:
 
 def _scrub_url(url: str, secrets: list[str]) -> str:
     parts = urlsplit(_scrub_text(url, secrets))
+    if "@" in parts.netloc:
+        # Userinfo (user:password@host) is a credential whatever it holds.
+        parts = parts._replace(netloc=REDACTED + "@" + parts.netloc.rsplit("@", 1)[1])
     if not parts.query:
         return urlunsplit(parts)
-    pairs = [(k, REDACTED if k.lower() in SECRET_QUERY_KEYS else v) for k, v in parse_qsl(parts.query,
-                                                                                         keep_blank_values=True)]
+    pairs = [(k, REDACTED if k.lower() in SECRET_QUERY_KEYS else _scrub_text(v, secrets))
+             for k, v in parse_qsl(parts.query, keep_blank_values=True)]
     return urlunsplit(parts._replace(query=urlencode(pairs, safe="")))
 
 
@@ -64,20 +87,21 @@ def _scrub_body(message: Message, secrets: list[str]) -> dict[str, Any]:
     if message.has_json:
         return {"json_body": _scrub_value(message.json_body, secrets)}
     if message.text is not None:
-        return {"text": _scrub_text(message.text, secrets)}
+        # Text bodies that are JSON get the field rules too (they are kept as text for their exact numbers).
+        text = _scrub_text(message.text, secrets)
+        return {"text": _SECRET_TEXT_FIELD.sub(lambda m: m.group(1) + REDACTED + '"', text)}
     if message.raw is not None:
         raw = message.raw
         for secret in secrets:
-            if secret:
-                raw = raw.replace(secret.encode("utf-8"), REDACTED.encode("ascii"))
-                raw = raw.replace(base64.b64encode(secret.encode("utf-8")), REDACTED.encode("ascii"))
+            raw = raw.replace(secret.encode("utf-8"), REDACTED.encode("ascii"))
+            raw = raw.replace(base64.b64encode(secret.encode("utf-8")), REDACTED.encode("ascii"))
         return {"raw": raw}
     return {}
 
 
 def scrub(interaction: Interaction, secrets: Iterable[str] = ()) -> Interaction:
     """The interaction with nothing secret left in it (``secrets``: credential values to remove anywhere)."""
-    values = sorted({s for s in secrets if s}, key=len, reverse=True)  # longest first: no partial leftovers
+    values = secret_forms(secrets)  # longest first: no partial leftovers
     request = interaction.request
     response = interaction.response
     request_headers = {k: _scrub_text(v, values) for k, v in request.headers.items()

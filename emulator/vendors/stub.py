@@ -37,11 +37,9 @@ class StubApp:
         self.replay = replay
 
     def __call__(self, environ: dict[str, Any], start_response: Any) -> list[bytes]:
-        length = int(environ.get("CONTENT_LENGTH") or 0)
-        body = environ["wsgi.input"].read(length) if length else b""
-        query = environ.get("QUERY_STRING", "")
+        body = _request_body(environ)
         host = environ.get("HTTP_HOST") or f"{environ.get('SERVER_NAME')}:{environ.get('SERVER_PORT')}"
-        url = f"http://{host}{environ.get('PATH_INFO', '/')}" + (f"?{query}" if query else "")
+        url = f"http://{host}{_target(environ)}"
         live = LiveRequest(environ.get("REQUEST_METHOD", "GET").upper(), url, body)
         try:
             _, interaction = self.replay.answer(live, ignore_host=True)
@@ -50,6 +48,27 @@ class StubApp:
             return _respond(start_response, 404, [("Content-Type", "application/json")], payload)
         recorded = interaction.response
         return _respond(start_response, recorded.status, recorded.headers.items(), recorded.body_bytes())
+
+
+def _request_body(environ: dict[str, Any]) -> bytes:
+    length = int(environ.get("CONTENT_LENGTH") or 0)
+    if length:
+        return environ["wsgi.input"].read(length)
+    if "chunked" in environ.get("HTTP_TRANSFER_ENCODING", "").lower():
+        return environ["wsgi.input"].read()
+    return b""
+
+
+def _target(environ: dict[str, Any]) -> str:
+    """Path and query as the client sent them (PATH_INFO is percent-decoded; recordings are not)."""
+    raw = environ.get("REQUEST_URI") or environ.get("RAW_URI")
+    if raw and raw.startswith("/"):
+        return raw
+    if raw and "://" in raw:  # an absolute-form request target (a client talking to a proxy)
+        parts = raw.split("/", 3)
+        return "/" + (parts[3] if len(parts) > 3 else "")
+    query = environ.get("QUERY_STRING", "")
+    return environ.get("PATH_INFO", "/") + (f"?{query}" if query else "")
 
 
 def _respond(start_response: Any, status: int, headers: Iterable[tuple[str, str]], content: bytes) -> list[bytes]:
@@ -70,12 +89,11 @@ class RecordingStubApp:
         self.session = recorder.session()
 
     def __call__(self, environ: dict[str, Any], start_response: Any) -> list[bytes]:
-        length = int(environ.get("CONTENT_LENGTH") or 0)
-        body = environ["wsgi.input"].read(length) if length else b""
-        query = environ.get("QUERY_STRING", "")
-        url = self.upstream + environ.get("PATH_INFO", "/") + (f"?{query}" if query else "")
+        body = _request_body(environ)
+        url = self.upstream + _target(environ)
         headers = {key[5:].replace("_", "-").title(): value for key, value in environ.items()
                    if key.startswith("HTTP_") and key[5:].replace("_", "-").lower() not in self._DROPPED}
+        headers.pop("Transfer-Encoding", None)
         if environ.get("CONTENT_TYPE"):
             headers["Content-Type"] = environ["CONTENT_TYPE"]
         try:
