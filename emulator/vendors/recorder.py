@@ -21,6 +21,7 @@ from requests.adapters import HTTPAdapter
 from .cassette import Cassette, Interaction, MatchRules, Request, Response
 from .matching import LiveRequest, matches
 from .scrub import message_from_wire, scrub
+from .sessions import body_bytes, mounted
 
 
 class VendorRecorder:
@@ -40,19 +41,12 @@ class VendorRecorder:
         self._save_lock = threading.Lock()
 
     def session(self) -> requests.Session:
-        session = requests.Session()
-        adapter = _RecordingAdapter(self)
-        session.mount("http://", adapter)
-        session.mount("https://", adapter)
-        return session
+        return mounted(_RecordingAdapter(self))
 
     def _keep(self, request: requests.PreparedRequest, response: requests.Response) -> None:
-        body = request.body or b""
-        if isinstance(body, str):
-            body = body.encode("utf-8")
         recorded = Interaction(
             Request(method=str(request.method).upper(), url=str(request.url),
-                    **message_from_wire(dict(request.headers), bytes(body))),
+                    **message_from_wire(dict(request.headers), body_bytes(request))),
             Response(status=response.status_code, **message_from_wire(dict(response.headers), response.content)),
         )
         current = [s for s in self.secrets() if s]

@@ -20,6 +20,7 @@ from requests.structures import CaseInsensitiveDict
 
 from .cassette import Cassette, CassetteError, Interaction, cassette_path, load_named
 from .matching import LiveRequest, explain_miss, matches
+from .sessions import body_bytes, mounted
 
 SHIPPED_FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
 
@@ -96,11 +97,7 @@ class VendorReplay:
 
     def session(self) -> requests.Session:
         """A new session whose every http(s) request is answered from these cassettes."""
-        session = requests.Session()
-        adapter = CassetteAdapter(self)
-        session.mount("http://", adapter)
-        session.mount("https://", adapter)
-        return session
+        return mounted(CassetteAdapter(self))
 
 
 class CassetteAdapter(HTTPAdapter):
@@ -111,10 +108,7 @@ class CassetteAdapter(HTTPAdapter):
         self.replay = replay
 
     def send(self, request: requests.PreparedRequest, **kwargs: Any) -> requests.Response:  # type: ignore[override]
-        body = request.body or b""
-        if isinstance(body, str):
-            body = body.encode("utf-8")
-        live = LiveRequest(str(request.method or "GET").upper(), str(request.url), bytes(body))
+        live = LiveRequest(str(request.method or "GET").upper(), str(request.url), body_bytes(request))
         _, interaction = self.replay.answer(live)
         recorded = interaction.response
         response = requests.Response()

@@ -13,6 +13,8 @@ from typing import Any
 import requests
 from requests.adapters import HTTPAdapter
 
+from .sessions import mounted
+
 
 class ResponsesAdapter(HTTPAdapter):
     """An adapter answering from a (not started) ``responses.RequestsMock``."""
@@ -28,8 +30,4 @@ class ResponsesAdapter(HTTPAdapter):
 
 def session_for(mock: Any) -> requests.Session:
     """A new session whose every http(s) request is answered by ``mock``."""
-    session = requests.Session()
-    adapter = ResponsesAdapter(mock)
-    session.mount("http://", adapter)
-    session.mount("https://", adapter)
-    return session
+    return mounted(ResponsesAdapter(mock))
