@@ -9,47 +9,13 @@ result is spliced into the vendor request body.
 from __future__ import annotations
 
 import json
-import math
 import re
-from decimal import Decimal
 from functools import lru_cache
 from typing import Any
 
 from ..errors import illegal_argument
 from ..jsonlimits import too_deep
-
-
-def java_double(value: float) -> str:
-    """``Double.toString``: shortest round-trip digits, Java's choice of plain or E notation."""
-    if math.isnan(value):
-        return "NaN"
-    if math.isinf(value):
-        return "Infinity" if value > 0 else "-Infinity"
-    if value == 0:
-        return "-0.0" if math.copysign(1.0, value) < 0 else "0.0"
-    sign = "-" if value < 0 else ""
-    magnitude = abs(value)
-    digits, exponent = _shortest_digits(magnitude)
-    if 1e-3 <= magnitude < 1e7:
-        point = exponent + 1
-        if point <= 0:
-            text = "0." + "0" * (-point) + digits
-        elif point >= len(digits):
-            text = digits + "0" * (point - len(digits)) + ".0"
-        else:
-            text = digits[:point] + "." + digits[point:]
-        return sign + text
-    mantissa = digits[0] + "." + (digits[1:] or "0")
-    return f"{sign}{mantissa}E{exponent}"
-
-
-def _shortest_digits(magnitude: float) -> tuple[str, int]:
-    """Significant digits and decimal exponent of the shortest repr (the digits JDK 19+ prints)."""
-    _, digit_tuple, exp = Decimal(repr(magnitude)).as_tuple()
-    digits = "".join(map(str, digit_tuple)).lstrip("0")
-    stripped = digits.rstrip("0")
-    exponent = len(digits) - 1 + int(exp)
-    return stripped or "0", exponent
+from .javanumbers import java_double
 
 
 @lru_cache(maxsize=4096)
