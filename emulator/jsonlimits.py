@@ -8,6 +8,7 @@ answers deeper (still legal) documents with a clear 400 rather than failing insi
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from typing import Any
 
 # How Jackson (2.16+ and 3) names the input in error locations: the source itself is never echoed.
@@ -16,11 +17,21 @@ JACKSON_MAX_DEPTH = 1000
 MAX_DEPTH = 200
 
 
-def nesting_depth(text: str) -> int:
-    """The deepest ``{``/``[`` nesting in JSON text (strings are skipped), without parsing it."""
-    depth = deepest = 0
+@dataclass(frozen=True)
+class Structure:
+    """What a scan of JSON text (strings skipped, nothing parsed) finds: the deepest nesting, the containers
+    still open at the end (bracket and offset, innermost last), and whether it ends inside a string."""
+
+    deepest: int
+    open_containers: tuple[tuple[str, int], ...]
+    in_string: bool
+
+
+def structure(text: str) -> Structure:
+    stack: list[tuple[str, int]] = []
+    deepest = 0
     in_string = escaped = False
-    for char in text:
+    for offset, char in enumerate(text):
         if in_string:
             if escaped:
                 escaped = False
@@ -31,11 +42,16 @@ def nesting_depth(text: str) -> int:
         elif char == '"':
             in_string = True
         elif char in "{[":
-            depth += 1
-            deepest = max(deepest, depth)
-        elif char in "}]":
-            depth -= 1
-    return deepest
+            stack.append((char, offset))
+            deepest = max(deepest, len(stack))
+        elif char in "}]" and stack:
+            stack.pop()
+    return Structure(deepest, tuple(stack), in_string)
+
+
+def nesting_depth(text: str) -> int:
+    """The deepest ``{``/``[`` nesting in JSON text (strings are skipped), without parsing it."""
+    return structure(text).deepest
 
 
 def depth_problem(text: str) -> str | None:

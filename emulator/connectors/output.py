@@ -7,7 +7,7 @@ import re
 from typing import Any
 
 from ..errors import illegal_argument
-from ..jsonlimits import JACKSON_SOURCE, depth_problem
+from ..jsonlimits import JACKSON_SOURCE, depth_problem, structure
 from .values import gson_doubles
 
 _TOKEN = re.compile(r"[\w$]+")
@@ -86,27 +86,12 @@ def _location(text: str, offset: int) -> str:
 
 def _end_of_input(body: str) -> str | None:
     """Jackson's message for a document cut off inside a string, an object or an array."""
-    stack: list[tuple[str, int]] = []
-    in_string = escaped = False
-    for offset, char in enumerate(body):
-        if in_string:
-            if escaped:
-                escaped = False
-            elif char == "\\":
-                escaped = True
-            elif char == '"':
-                in_string = False
-        elif char == '"':
-            in_string = True
-        elif char in "{[":
-            stack.append((char, offset))
-        elif char in "}]" and stack:
-            stack.pop()
+    found = structure(body)
     end = _location(body, len(body))
-    if in_string:
+    if found.in_string:
         return f"Unexpected end-of-input: was expecting closing quote for a String value\n at {end}"
-    if stack:
-        kind, start = stack[-1]
+    if found.open_containers:
+        kind, start = found.open_containers[-1]
         name = "Object" if kind == "{" else "Array"
         return (f"Unexpected end-of-input: expected close marker for {name} (start marker at "
                 f"{_location(body, start)})\n at {end}")
