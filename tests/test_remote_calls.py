@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+import itertools
 import json
+import random
 import threading
 from typing import Any
 
@@ -17,6 +19,7 @@ from botocore.credentials import Credentials
 
 from emulator import Emulator
 from emulator.connectors import pools
+from emulator.connectors.retry import delays
 from emulator.connectors.sigv4 import AwsSigning, sign
 from emulator.vendors.responses_adapter import session_for
 from tests.builders import action, connector, error
@@ -419,3 +422,16 @@ def test_an_empty_session_token_is_still_sent_and_signed() -> None:
     headers = sign("POST", BEDROCK, {"Content-Length": "2"}, b"{}", AwsSigning("AK", "SK", "", "bedrock", "us-east-1"))
     assert headers["X-Amz-Security-Token"] == ""
     assert "x-amz-security-token" in headers["Authorization"].split("SignedHeaders=")[1].split(",")[0].split(";")
+
+
+def test_backoff_policies_follow_opensearchs_bounds() -> None:
+    def first(policy: str, count: int, **extra: Any) -> list[float]:
+        config = {"retry_backoff_millis": 100, "retry_backoff_policy": policy, **extra}
+        return list(itertools.islice(delays(config, random.Random(7)), count))
+
+    assert first("constant", 3) == [0.1, 0.1, 0.1]
+    for attempt, delay in enumerate(first("exponential_equal_jitter", 12, retry_timeout_seconds=1)):
+        ceiling = min(100 * 2**attempt, 1000)
+        assert ceiling // 2 <= delay * 1000 <= ceiling, (attempt, delay)
+    for attempt, delay in enumerate(first("exponential_full_jitter", 8)):
+        assert 1 <= delay * 1000 <= 100 * 2**attempt, (attempt, delay)

@@ -47,11 +47,14 @@ def delays(config: Mapping[str, Any], rng: random.Random) -> Iterator[float]:
     attempt = 0
     while True:
         if policy == "exponential_equal_jitter":
+            # min(2^retries * base, max) ms; half of it fixed, the other half random (retries capped at 30).
             cap = int(config.get("retry_timeout_seconds", 30)) * 1000
-            ceiling = min(cap, base * (2 ** min(attempt, 30)))
-            millis = ceiling / 2 + rng.uniform(0, ceiling / 2)
+            ceiling = min(base * (1 << min(attempt, 30)), cap)
+            millis = ceiling // 2 + rng.randint(0, ceiling // 2)
         elif policy == "exponential_full_jitter":
-            millis = rng.uniform(0, base * (2 ** min(attempt, 30)))
+            # 1 to the current bound, which doubles each time up to Integer.MAX_VALUE.
+            bound = min(base * (1 << min(attempt, 31)), 2**31 - 1)
+            millis = rng.randint(1, max(bound, 1))
         else:
             millis = base
         attempt += 1
