@@ -14,8 +14,8 @@ from functools import lru_cache
 from typing import Any
 
 from ..errors import illegal_argument
+from ..javanumbers import java_double
 from ..jsonlimits import too_deep
-from .javanumbers import java_double
 
 
 @lru_cache(maxsize=4096)

@@ -14,6 +14,7 @@ from typing import Any
 
 from ..connectors.values import java_map
 from ..errors import LocatedError, OpenSearchError
+from ..javanumbers import java_double
 from ..jsonlimits import JACKSON_SOURCE
 from .store import Document
 
@@ -100,8 +101,6 @@ def text_value(container: Any, key: Any, value: Any, *, nullable: bool = False) 
     if isinstance(value, RawNumber):
         return value.raw
     if isinstance(value, float):
-        from ..connectors.values import java_double
-
         return java_double(value)
     if isinstance(value, (str, int)):
         return str(value)

@@ -44,8 +44,8 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..connectors.values import java_double
 from ..errors import OpenSearchError, illegal_argument, parse_exception
+from ..javanumbers import java_double
 from ..jsonlimits import JACKSON_SOURCE
 from .fields import token_kind as _token
 from .store import Document

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..errors import OpenSearchError, illegal_argument, java_exception
+from ..javanumbers import java_double
 
 PREFIX = "plugins.ml_commons."
 
@@ -276,8 +277,6 @@ def render_scalar(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, float):
-        from ..connectors.values import java_double
-
         return java_double(value)
     if isinstance(value, dict):
         raise illegal_argument("settings values must be scalars or arrays")

@@ -9,8 +9,8 @@ import secrets
 from decimal import Decimal
 from typing import Any
 
-from ..connectors.values import java_double
 from ..errors import OpenSearchError, RawHttpError
+from ..javanumbers import java_double
 from ..jsonlimits import finite
 
 JSON_TYPE = "application/json; charset=UTF-8"

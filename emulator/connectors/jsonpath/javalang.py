@@ -18,7 +18,7 @@ import unicodedata
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from ..values import java_double
+from ...javanumbers import java_double
 from .errors import JavaError, number_format_error
 
 INT_MIN, INT_MAX = -(1 << 31), (1 << 31) - 1

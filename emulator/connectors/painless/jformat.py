@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..javanumbers import java_double, java_float
+from ...javanumbers import java_double, java_float
 from .jvalues import (
     GsonMap,
     JArray,
