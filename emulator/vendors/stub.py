@@ -144,10 +144,15 @@ class VendorStub:
     def __init__(self, replay: VendorReplay, host: str = "127.0.0.1", port: int = 0,
                  advertised_host: str | None = None) -> None:
         self.replay = replay
-        self.server = serve(replay, host=host, port=port)
+        self._app = StubApp(replay)
+        self.server = ServerHandle(self._app, host=host, port=port, threads=8)
         # A container reaches the host's stub under another name (host.docker.internal).
         reach = advertised_host or ("127.0.0.1" if host in ("0.0.0.0", "::") else host)
         self.url = f"http://{reach}:{self.server.port}"
+
+    def use(self, replay: VendorReplay) -> None:
+        """Answer from ``replay`` from now on (one stub serves a whole session, one replay per test)."""
+        self.replay = self._app.replay = replay
 
     def rewrite(self, connector: dict[str, Any]) -> dict[str, Any]:
         return rewrite_connector(connector, self.url)
