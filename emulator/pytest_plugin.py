@@ -258,6 +258,7 @@ def ml_snapshot(request: pytest.FixtureRequest, ml_backend: Backend) -> Iterator
     original_match = snapshot.match
 
     def match(key: str, value: Any) -> None:
+        __tracebackhide__ = True
         try:
             original_match(key, value)
         except SnapshotMismatch as mismatch:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -11,6 +12,15 @@ from opensearchpy import TransportError
 from tests import builders
 
 Api = Callable[..., tuple[int, Any]]
+CONFORMANCE = Path(__file__).parent / "conformance"
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Tests outside ``tests/conformance`` check the emulator itself (its internals, fixed names, reset
+    state), so they are skipped when the run targets a real node."""
+    for item in items:
+        if CONFORMANCE not in Path(str(item.path)).parents:
+            item.add_marker(pytest.mark.emulator_only)
 
 
 @pytest.fixture

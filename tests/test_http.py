@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import gzip
 import json
+import subprocess
+import sys
 
 import requests
 from opensearchpy import OpenSearch
@@ -12,12 +14,6 @@ from emulator.http.render import to_json
 from tests import builders
 from tests.builders import error
 from tests.conftest import Api
-
-
-def test_unknown_path_is_no_handler_found(ml_url: str) -> None:
-    response = requests.get(f"{ml_url}/_plugins/_ml/nothing?x=1")
-    assert response.status_code == 400
-    assert response.json() == {"error": "no handler found for uri [/_plugins/_ml/nothing] and method [GET]"}
 
 
 def test_wrong_method_is_405_with_allowed_methods(ml_url: str) -> None:
@@ -32,20 +28,6 @@ def test_wrong_method_is_405_with_allowed_methods(ml_url: str) -> None:
 def test_responses_are_json_with_charset(ml_url: str) -> None:
     for response in (requests.get(ml_url), requests.get(f"{ml_url}/_plugins/_ml/models/x")):
         assert response.headers["Content-Type"] == "application/json; charset=UTF-8"
-
-
-def test_malformed_json_is_a_parse_error(ml_url: str) -> None:
-    response = requests.post(f"{ml_url}/_plugins/_ml/model_groups/_register", data=b'{"name":}',
-                             headers={"Content-Type": "application/json"})
-    reason = ("Unexpected character ('}' (code 125)): expected a value\n at [Source: REDACTED "
-              "(`StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION` disabled); byte offset: #8]")
-    assert (response.status_code, response.json()) == (400, {
-        "error": {"root_cause": [{"type": "json_parse_exception", "reason": reason}], "type": "json_parse_exception",
-                  "reason": reason, "caused_by": {"type": "stream_read_exception", "reason": reason}},
-        "status": 400})
-    truncated = requests.post(f"{ml_url}/_plugins/_ml/model_groups/_register", data=b'{"name": ',
-                              headers={"Content-Type": "application/json"})
-    assert (truncated.status_code, truncated.json()["error"]["type"]) == (400, "unexpected_end_of_input_exception")
 
 
 def test_gzip_request_bodies_are_accepted(ml_url: str) -> None:
@@ -70,28 +52,6 @@ def test_get_with_body_and_trailing_slash(ml_url: str, openai: object) -> None:
     predicted = http.post(f"{ml_url}/_plugins/_ml/models/{model['model_id']}/_predict/",
                           json={"parameters": {"messages": builders.SEED_MESSAGES}})
     assert predicted.status_code == 200
-
-
-def test_source_query_parameter_replaces_the_body_of_searches(api: Api) -> None:
-    api("POST", "/_plugins/_ml/model_groups/_register", {"name": "from-source"})
-    query = json.dumps({"query": {"term": {"name.keyword": "from-source"}}})
-    status, body = api("GET", "/_plugins/_ml/model_groups/_search", None, source=query,
-                       source_content_type="application/json")
-    assert (status, body["hits"]["total"]["value"]) == (200, 1)
-    assert api("GET", "/_plugins/_ml/model_groups/_search", None, source=query) == (500, error(
-        "illegal_state_exception", "source and source_content_type parameters are required", 500))
-    status, body = api("POST", "/_plugins/_ml/model_groups/_register", None, source=json.dumps({"name": "x"}))
-    assert (status, body["error"]["reason"]) == (
-        400, "request [/_plugins/_ml/model_groups/_register] contains unrecognized parameter: [source]")
-
-
-def test_unrecognized_query_parameter_is_rejected(api: Api) -> None:
-    assert api("GET", "/_plugins/_ml/models/_search", None, size="10") == (400, error(
-        "illegal_argument_exception",
-        "request [/_plugins/_ml/models/_search] contains unrecognized parameter: [size]", 400))
-    assert api("POST", "/_plugins/_ml/models/_register", {}, deplyo="true", prety="1")[1]["error"]["reason"] == (
-        "request [/_plugins/_ml/models/_register] contains unrecognized parameters: "
-        "[deplyo] -> did you mean [deploy]?, [prety] -> did you mean [pretty]?")
 
 
 def test_body_without_a_supported_content_type_is_406(ml_url: str) -> None:
@@ -167,19 +127,15 @@ def test_keep_alive_reuses_the_connection(ml_url: str) -> None:
         connection.close()
 
 
-def test_search_without_body_or_source_is_a_parse_error(api: Api) -> None:
-    assert api("GET", "/_plugins/_ml/models/_search") == (400, error(
-        "parse_exception", "request body or source parameter is required", 400))
-
-
-def test_put_on_a_search_path_reaches_the_update_route_like_the_path_trie(api: Api) -> None:
-    assert api("PUT", "/_plugins/_ml/models/_search", {"name": "x"}) == (404, error(
-        "status_exception", "Failed to find model to update with the provided model id: _search", 404))
-
-
 def test_doubles_are_written_as_jackson_writes_them() -> None:
     body = {"data": [0.0001, 1e-05, 12345678.0, 0.5, 3.0, 100, 0.001, -0.00099, 1e16], "s": "0.0001 1e-05",
             "nested": {"x": [[2.5e-7]]}}
     assert to_json(body) == (b'{"data":[1.0E-4,1.0E-5,1.2345678E7,0.5,3.0,100,0.001,-9.9E-4,1.0E16],'
                              b'"s":"0.0001 1e-05","nested":{"x":[[2.5E-7]]}}')
     assert to_json({"a": [1e-4]}, pretty=True) == b'{\n  "a" : [\n    1.0E-4\n  ]\n}\n'
+
+
+def test_a_server_nobody_stopped_does_not_keep_python_from_exiting() -> None:
+    script = "import requests; from emulator import Emulator; s = Emulator().serve(); requests.get(s.url); print('ok')"
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=30)
+    assert (done.returncode, done.stdout) == (0, "ok\n")

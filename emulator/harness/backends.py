@@ -140,6 +140,7 @@ class ClusterBackend:
         self._session_scope = Scope()
         self._stub: VendorStub | None = None
         self._info: dict[str, Any] | None = None
+        self._closed = False
         self._admin = self._new_client(None)
 
     @property
@@ -227,6 +228,9 @@ class ClusterBackend:
         clean_up(self.perform, self.scope.ledger, self.names.run_prefix)
 
     def close(self) -> None:
+        if self._closed:
+            return
+        self._closed = True
         try:
             clean_up(self.perform, self.scope.ledger, self.names.run_prefix)
             clean_up(self.perform, self._session_scope.ledger, self.names.run_prefix, sweep_names=False)

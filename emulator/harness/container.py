@@ -11,6 +11,7 @@ from __future__ import annotations
 import secrets
 import string
 import time
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -104,7 +105,10 @@ def build_container(spec: ContainerSpec, factory: Callable[..., Any] | None = No
     from docker.errors import DockerException
 
     if factory is None:
-        from testcontainers.community.opensearch import OpenSearchContainer as factory
+        with warnings.catch_warnings():
+            # The module decorates its health check with testcontainers' own deprecated helper at import.
+            warnings.simplefilter("ignore", DeprecationWarning)
+            from testcontainers.community.opensearch import OpenSearchContainer as factory
     try:
         container = factory(image=spec.image, security_enabled=spec.security,
                             initial_admin_password=spec.admin_password or "admin")

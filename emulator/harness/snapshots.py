@@ -70,6 +70,7 @@ class Snapshot:
 
     def match(self, key: str, value: Any) -> None:
         """Check ``value`` (normalised) against the recorded ``key``; record it instead when updating."""
+        __tracebackhide__ = True
         if key in self.recorded:
             raise SnapshotError(f"snapshot key {key!r} used twice in {self.test_id}")
         # Built per call: the texts to replace (vendor URLs rewritten to the stub) grow during the test.

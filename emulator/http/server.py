@@ -8,9 +8,22 @@ from types import TracebackType
 from typing import Any
 
 from cheroot import wsgi
+from cheroot.workers import threadpool
 
 # cheroot checks for shutdown this often; 0.05 s makes stop() return in ~50 ms instead of 500 ms.
 _POLL_SECONDS = 0.05
+
+
+class _DaemonThreadPool(threadpool.ThreadPool):
+    """cheroot's pool with daemon workers: a server nobody stopped (a failed test, a forgotten handle)
+    must not keep the interpreter from exiting."""
+
+    def _spawn_worker(self) -> threadpool.WorkerThread:
+        worker = threadpool.WorkerThread(self.server)
+        worker.name = f"CP Server {worker.name}"
+        worker.daemon = True
+        worker.start()
+        return worker
 
 
 class ServerHandle:
@@ -18,6 +31,7 @@ class ServerHandle:
 
     def __init__(self, app: Any, host: str = "127.0.0.1", port: int = 0, threads: int = 8) -> None:
         self._server = wsgi.Server((host, port), app, numthreads=threads, shutdown_timeout=1)
+        self._server.requests = _DaemonThreadPool(self._server, min=threads, max=-1)
         self._server.expiration_interval = _POLL_SECONDS
         self._server.prepare()
         self.host = host
