@@ -92,9 +92,11 @@ def pytest_sessionstart(session: pytest.Session) -> None:
         return
     probe = cluster_backend(options, config.stash[_NAMES])
     try:
-        status, _ = probe.perform("GET", "/")
+        status, answer = probe.perform("GET", "/")
+        if status == 0:
+            raise pytest.UsageError(f"--ml-url {options.url} cannot be reached ({type(answer).__name__})")
         if status != 200:
-            raise pytest.UsageError(f"--ml-url {options.url} did not answer GET / (status {status})")
+            raise pytest.UsageError(f"--ml-url {options.url} answered GET / with status {status}")
         probe.check_prefix(options.name_prefix)
     except ExistingResources as error:
         raise pytest.UsageError(str(error)) from None
