@@ -170,7 +170,8 @@ def _marked_cassettes(request: pytest.FixtureRequest) -> list[str]:
 
 
 def _note_backend(request: pytest.FixtureRequest, backend: Backend) -> None:
-    """Put the backend and its version in the test's report (read on the xdist controller)."""
+    """Start the test on the backend and put the backend and its version in the test's report."""
+    backend.begin_test()
     if any(name == BACKEND_PROPERTY for name, _ in request.node.user_properties):
         return
     version = (backend.info().get("version") or {}) if hasattr(backend, "info") else {}
@@ -317,11 +318,15 @@ def ml_cassettes(request: pytest.FixtureRequest) -> Iterator[VendorReplay | Vend
     except CassetteError as error:
         pytest.fail(f"vendor_cassette: {error}", pytrace=False)
     backend: Backend = request.getfixturevalue("ml_backend")
+    _note_backend(request, backend)
     backend.replay_vendors(replay)
     try:
         yield replay
     finally:
         backend.stop_replay()
+        if not backend.is_emulator:
+            # Also for a test that used the marker without ml_client: the stub settings are put back.
+            backend.reset()
         request.node.user_properties.append((CASSETTE_PROPERTY, {
             "replayed": len(replay.served), "missed": len(replay.missed)}))
 

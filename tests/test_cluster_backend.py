@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 import requests
+from opensearchpy import TransportError
 
 from emulator import Emulator
 from emulator.harness.backends import ClusterBackend, ContainerBackend, ExistingResources
@@ -92,6 +93,7 @@ def test_what_a_test_created_without_the_client_is_swept_by_the_run_prefix(
     someone_elses_work(url)
     call(url, "POST", f"{ML}/model_groups/_register", {"name": NAMES("made-with-requests")})
     call(url, "POST", f"{ML}/model_groups/_register", {"name": "mlconf-ffffff-gw1-another-run"})
+    backend.begin_test()
     backend.reset()
     assert names_of(url, "model_groups") == ["mlconf-ffffff-gw1-another-run", "team-search-models"]
 
@@ -219,3 +221,21 @@ def test_a_model_still_undeploying_is_deleted_once_the_node_lets_go() -> None:
     assert clean_up(perform, ledger, NAMES.run_prefix, sweep_names=False, sleep=sleeps.append) == []
     assert calls.count(("DELETE", f"{ML}/models/m1")) == 3
     assert sleeps == [0.5, 0.5]
+
+
+def test_the_failed_task_a_refused_register_leaves_is_removed_but_older_ones_stay(
+        shared: tuple[Emulator, str], backend: ClusterBackend) -> None:
+    _, url = shared
+    call(url, "POST", f"{ML}/model_groups/_register", {"name": "team-models"})
+    connector = call(url, "POST", f"{ML}/connectors/_create", builders.connector(name="team-openai"))[1]
+    refused = {"name": "team-orphan", "function_name": "remote", "model_group_id": "no-such-group-000000",
+               "connector_id": connector["connector_id"]}
+    assert call(url, "POST", f"{ML}/models/_register", refused)[0] == 500
+    before = names_of(url, "tasks")
+    assert before == ["REGISTER_MODEL"]
+    client = backend.client()
+    with pytest.raises(TransportError):
+        client.plugins.ml.register_model(body={**refused, "name": NAMES("orphan")})
+    assert names_of(url, "tasks") == ["REGISTER_MODEL"] * 2
+    backend.reset()
+    assert names_of(url, "tasks") == ["REGISTER_MODEL"]

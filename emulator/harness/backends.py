@@ -15,6 +15,7 @@ from .. import Emulator
 from ..http.server import ServerHandle
 from ..vendors.replay import VendorReplay
 from ..vendors.stub import VendorStub, node_settings
+from .locking import ClusterLock
 from .naming import RunNames
 from .tracking import Ledger, Scope, TrackingTransport, clean_up, existing
 
@@ -37,6 +38,9 @@ class Backend(Protocol):
 
     def info(self) -> dict[str, Any]:
         """The node's ``GET /`` answer (name, cluster, version)."""
+
+    def begin_test(self) -> None:
+        """A test starts using the backend (on a shared cluster: take the shared lock)."""
 
     def replay_vendors(self, replay: VendorReplay) -> None:
         """Answer the node's vendor calls from ``replay`` until :meth:`stop_replay`."""
@@ -94,6 +98,9 @@ class EmulatorBackend:
         finally:
             client.close()
 
+    def begin_test(self) -> None:
+        """Nothing to do: each xdist worker has its own emulator."""
+
     def replay_vendors(self, replay: VendorReplay) -> None:
         self._session_before_replay = self.emulator.session
         self.emulator.session = replay.session()
@@ -127,7 +134,7 @@ class ClusterBackend:
 
     def __init__(self, url: str, names: RunNames, *, auth: tuple[str, str] | None = None, verify_certs: bool = True,
                  ca_certs: str | None = None, stub_host: str = "127.0.0.1", stub_advertised_host: str | None = None,
-                 private_ip_at_runtime: bool = True) -> None:
+                 private_ip_at_runtime: bool = True, shared: bool = True) -> None:
         self._url = url.rstrip("/")
         self.names = names
         self.auth = auth
@@ -136,11 +143,13 @@ class ClusterBackend:
         self.stub_host = stub_host
         self.stub_advertised_host = stub_advertised_host
         self.private_ip_at_runtime = private_ip_at_runtime
-        self.scope = Scope()
-        self._session_scope = Scope()
+        # Only a cluster others use needs the lock; a container belongs to one worker.
+        self.lock = ClusterLock(self._url) if shared else None
+        self.scope = Scope(lock=self.lock)
         self._stub: VendorStub | None = None
         self._info: dict[str, Any] | None = None
         self._closed = False
+        self._in_test = False
         self._admin = self._new_client(None)
 
     @property
@@ -161,6 +170,7 @@ class ClusterBackend:
         return client
 
     def client(self) -> Any:
+        self._in_test = True
         return self._new_client(self.scope)
 
     def perform(self, method: str, path: str, body: Any = None, params: Any = None) -> tuple[int, Any]:
@@ -186,12 +196,12 @@ class ClusterBackend:
     def _session_stub(self) -> VendorStub:
         if self._stub is None:
             self._stub = VendorStub(VendorReplay(), host=self.stub_host, advertised_host=self.stub_advertised_host)
-            self._allow_stub(self._stub.url)
         return self._stub
 
     def _allow_stub(self, stub_url: str) -> None:
-        """Trust the stub's URL (kept beside the cluster's own patterns) and allow private addresses;
-        both are put back when the session ends."""
+        """Trust the stub's URL (beside the cluster's own patterns) and allow private addresses, for this test
+        only: the change goes through the test's ledger, so it is put back by the test's clean-up and holds
+        the cluster lock exclusively meanwhile (another worker's stub is another URL)."""
         status, current = self.perform("GET", "/_cluster/settings",
                                        params={"include_defaults": "true", "flat_settings": "true"})
         patterns: list[str] = []
@@ -205,16 +215,23 @@ class ClusterBackend:
         persistent: dict[str, Any] = {TRUSTED: patterns + [p for p in wanted[TRUSTED] if p not in patterns]}
         if self.private_ip_at_runtime:
             persistent[PRIVATE_IP] = True
-        writer = self._new_client(self._session_scope)
+        writer = self._new_client(self.scope)
         try:
             writer.cluster.put_settings(body={"persistent": persistent})
         finally:
             writer.close()
 
+    def begin_test(self) -> None:
+        self._in_test = True
+        if self.lock is not None:
+            self.lock.shared()
+
     def replay_vendors(self, replay: VendorReplay) -> None:
+        self._in_test = True
         stub = self._session_stub()
         stub.use(replay)
         self.scope.stub_url = stub.url
+        self._allow_stub(stub.url)
 
     def stop_replay(self) -> None:
         self.scope.stub_url = None
@@ -225,19 +242,28 @@ class ClusterBackend:
         return {self.names.run_prefix: "<prefix>", **self.scope.ledger.rewrites}
 
     def reset(self) -> None:
-        clean_up(self.perform, self.scope.ledger, self.names.run_prefix)
+        """Clean up after the test (once, however many fixtures ask) and let other tests change settings."""
+        if not self._in_test:
+            return
+        try:
+            clean_up(self.perform, self.scope.ledger, self.names.run_prefix)
+        finally:
+            self._in_test = False
+            if self.lock is not None:
+                self.lock.release()
 
     def close(self) -> None:
         if self._closed:
             return
         self._closed = True
         try:
-            clean_up(self.perform, self.scope.ledger, self.names.run_prefix)
-            clean_up(self.perform, self._session_scope.ledger, self.names.run_prefix, sweep_names=False)
+            self.reset()
         finally:
             if self._stub is not None:
                 self._stub.stop()
                 self._stub = None
+            if self.lock is not None:
+                self.lock.close()
             self._admin.close()
 
 
@@ -251,7 +277,7 @@ class ContainerBackend(ClusterBackend):
         auth = ("admin", admin_password) if admin_password else None
         # private_ip_enabled is set at container start (NODE_SETTINGS), where the plugin reliably reads it.
         super().__init__(url, names, auth=auth, verify_certs=False, stub_host=stub_host,
-                         stub_advertised_host=stub_advertised_host, private_ip_at_runtime=False)
+                         stub_advertised_host=stub_advertised_host, private_ip_at_runtime=False, shared=False)
         self.container = container
 
     def close(self) -> None:

@@ -24,6 +24,7 @@ from opensearchpy import Transport
 from opensearchpy.exceptions import TransportError
 
 from ..vendors.stub import rewrite_url
+from .locking import ClusterLock
 
 ML = "/_plugins/_ml"
 Perform = Callable[..., tuple[int, Any]]
@@ -66,6 +67,7 @@ class Scope:
 
     ledger: Ledger = field(default_factory=Ledger)
     stub_url: str | None = None
+    lock: ClusterLock | None = None
 
 
 _CREATES = [
@@ -81,6 +83,10 @@ _DELETES = [
     (re.compile(rf"^{ML}/models/([^/]+)$"), "models"),
     (re.compile(rf"^{ML}/tasks/([^/]+)$"), "tasks"),
 ]
+_REGISTER = re.compile(rf"^{ML}/models/(_register|_upload)$")
+_FAILED_REGISTER_QUERY = {"query": {"bool": {
+    "filter": [{"term": {"task_type": "REGISTER_MODEL"}}, {"term": {"state": "FAILED"}}],
+    "must_not": [{"exists": {"field": "model_id"}}]}}, "size": 1000, "_source": False}
 _CONNECTOR_BODIES = re.compile(rf"^{ML}/(connectors/_create|connectors/[^/]+|models/_register|models/[^/]+)$")
 
 
@@ -125,13 +131,41 @@ class TrackingTransport(Transport):
         if scope is None:
             return super().perform_request(method, url, headers=headers, params=params, body=body)
         path = _path(url)
+        previous: dict[str, dict[str, Any]] = {}
         if method == "PUT" and path == "/_cluster/settings":
-            self._remember_settings(scope.ledger, _as_json(body))
+            if scope.lock is not None:
+                scope.lock.exclusive()
+            previous = self._previous_settings(scope.ledger, _as_json(body))
         elif scope.stub_url and method in ("POST", "PUT") and _CONNECTOR_BODIES.match(path):
             body = _point_at_stub(body, scope)
+        if method == "POST" and _REGISTER.match(path):
+            return self._register(scope, method, url, headers, params, body, path)
         response = super().perform_request(method, url, headers=headers, params=params, body=body)
+        # Only a change the node accepted needs putting back (a refused update changes nothing).
+        for section, values in previous.items():
+            scope.ledger.settings[section].update(values)
         _record(scope.ledger, method, path, response)
         return response
+
+    def _register(self, scope: Scope, method: str, url: str, headers: Any, params: Any, body: Any,
+                  path: str) -> Any:
+        """A register the node refuses may still leave a FAILED task with no model (the plugin writes the
+        task before it looks the model group up): the ones that appeared during the request are the test's."""
+        before = self._failed_register_tasks()
+        try:
+            response = super().perform_request(method, url, headers=headers, params=params, body=body)
+        except TransportError:
+            for task_id in self._failed_register_tasks() - before:
+                scope.ledger.add("tasks", task_id)
+            raise
+        _record(scope.ledger, method, path, response)
+        return response
+
+    def _failed_register_tasks(self) -> set[str]:
+        status, answer = self.raw("POST", f"{ML}/tasks/_search", body=_FAILED_REGISTER_QUERY)
+        if status != 200 or not isinstance(answer, dict):
+            return set()
+        return {hit.get("_id") for hit in (answer.get("hits") or {}).get("hits") or [] if hit.get("_id")}
 
     def raw(self, method: str, path: str, body: Any = None, params: Any = None) -> tuple[int, Any]:
         """A request the ledger does not see; errors are returned as ``(status, info)``."""
@@ -141,9 +175,11 @@ class TrackingTransport(Transport):
             status = error.status_code if isinstance(error.status_code, int) else 0
             return status, error.info
 
-    def _remember_settings(self, ledger: Ledger, body: Any) -> None:
+    def _previous_settings(self, ledger: Ledger, body: Any) -> dict[str, dict[str, Any]]:
+        """The values, before this update, of the settings it changes for the first time in this test."""
+        previous: dict[str, dict[str, Any]] = {}
         if not isinstance(body, dict):
-            return
+            return previous
         current: dict[str, Any] | None = None
         for section in ("persistent", "transient"):
             changed = flatten(body.get(section))
@@ -155,8 +191,8 @@ class TrackingTransport(Transport):
                 if status != 200 or not isinstance(current, dict):
                     current = {}
             before = current.get(section) or {}
-            for key in pending:
-                ledger.settings[section][key] = before.get(key)
+            previous[section] = {key: before.get(key) for key in pending}
+        return previous
 
 
 def _point_at_stub(body: Any, scope: Scope) -> Any:
