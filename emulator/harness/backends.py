@@ -72,6 +72,7 @@ class EmulatorBackend:
         self.names = names
         self._server: ServerHandle | None = None
         self._session_before_replay: Any = None
+        self._info: dict[str, Any] | None = None
 
     @property
     def server(self) -> ServerHandle:
@@ -92,11 +93,13 @@ class EmulatorBackend:
         return self.emulator.client()
 
     def info(self) -> dict[str, Any]:
-        client = self.emulator.client()
-        try:
-            return dict(client.info())
-        finally:
-            client.close()
+        if self._info is None:
+            client = self.emulator.client()
+            try:
+                self._info = dict(client.info())
+            finally:
+                client.close()
+        return self._info
 
     def begin_test(self) -> None:
         """Nothing to do: each xdist worker has its own emulator."""
