@@ -125,6 +125,7 @@ class RunSummary:
         self.config = config
         self.report = report
         self.cassettes = {"replayed": 0, "recorded": 0, "missed": 0, "tests": 0}
+        self.write_error: str | None = None
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         self.report.add(report)
@@ -139,7 +140,10 @@ class RunSummary:
     def pytest_sessionfinish(self, session: pytest.Session) -> None:
         path = self.config.stash[_OPTIONS].report
         if path is not None:
-            self.report.write(path)
+            try:
+                self.report.write(path)
+            except OSError as error:
+                self.write_error = f"ML conformance report not written: {error}"
 
     def pytest_terminal_summary(self, terminalreporter: Any) -> None:
         totals = self.cassettes
@@ -150,9 +154,11 @@ class RunSummary:
         options = self.config.stash[_OPTIONS]
         if options.report is not None or self.report.counts(conformance_only=True):
             line = self.report.summary()
-            if options.report is not None:
+            if options.report is not None and self.write_error is None:
                 line += f"; report: {options.report}"
             terminalreporter.write_line(line)
+        if self.write_error:
+            terminalreporter.write_line(self.write_error, red=True)
         if options.snapshot_update and options.is_emulator:
             terminalreporter.write_line("ml snapshots were recorded from the emulator, not a real node: record them "
                                         "with --ml-backend=container or url to check the emulator against a node")

@@ -97,6 +97,8 @@ def test_snapshot_misuse_is_reported_clearly(tmp_path: Any) -> None:
     recording.match("first", {"a": 1})
     with pytest.raises(SnapshotError, match=r"snapshot key 'first' used twice in m.py::t"):
         recording.match("first", {"a": 1})
+    with pytest.raises(SnapshotError, match=r"snapshot 'bytes' in m.py::t is not a JSON value"):
+        recording.match("bytes", {"a": b"raw"})
     assert recording.save() == path
     assert load(path)["values"] == {"first": {"a": 1}}
     assert load(path)["recorded_from"] == {"backend": "url"}
@@ -159,3 +161,12 @@ def test_a_test_without_a_recorded_snapshot_says_how_to_record_one(pytester: pyt
     result.assert_outcomes(failed=1)
     result.stdout.fnmatch_lines(["*no snapshot is recorded for test_downstream.py::test_group*record it with "
                                  "--ml-snapshot-update*"])
+
+
+def test_a_report_that_cannot_be_written_is_said_so_after_the_run(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(test_x="def test_x(): pass")
+    (pytester.path / "taken").write_text("a file, not a folder")
+    result = pytester.runpytest_subprocess("--ml-conformance-report", "taken/report.json", "-p", "no:cacheprovider")
+    result.assert_outcomes(passed=1)
+    result.stdout.fnmatch_lines(["ML conformance on emulator (OpenSearch version unknown): no conformance tests",
+                                 "ML conformance report not written: *taken*"])

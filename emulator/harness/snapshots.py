@@ -73,6 +73,10 @@ class Snapshot:
         __tracebackhide__ = True
         if key in self.recorded:
             raise SnapshotError(f"snapshot key {key!r} used twice in {self.test_id}")
+        try:
+            json.dumps(value)
+        except (TypeError, ValueError) as error:
+            raise SnapshotError(f"snapshot {key!r} in {self.test_id} is not a JSON value ({error})") from None
         # Built per call: the texts to replace (vendor URLs rewritten to the stub) grow during the test.
         normalised = self.normaliser().normalise(value)
         self.recorded[key] = normalised
