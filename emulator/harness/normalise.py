@@ -17,10 +17,11 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 # Keys whose values are ids of documents or nodes.
+# (``_version`` counts a document's writes, which a real node may do more often than the emulator.)
 _ID_LIST_KEYS = frozenset({"worker_node", "planning_worker_nodes", "model_ids", "connector_ids", "ids"})
 _TIME_KEY = re.compile(r"(^|_)(time|timestamp)$")
 _FIXED = {
-    "took": "<took>", "_seq_no": "<seq_no>", "_primary_term": "<primary_term>",
+    "took": "<took>", "_seq_no": "<seq_no>", "_version": "<doc_version>", "_primary_term": "<primary_term>",
     "_score": "<score>", "max_score": "<score>",
     "cluster_name": "<cluster_name>", "cluster_uuid": "<cluster_uuid>",
     "build_hash": "<build_hash>", "build_date": "<build_date>", "build_type": "<build_type>",

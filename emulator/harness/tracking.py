@@ -43,6 +43,8 @@ class Ledger:
     models: list[str] = field(default_factory=list)
     tasks: list[str] = field(default_factory=list)
     settings: dict[str, dict[str, Any]] = field(default_factory=lambda: {"persistent": {}, "transient": {}})
+    # Every model the test registered, deleted or not: their deploy and predict tasks are cleaned up too.
+    task_models: list[str] = field(default_factory=list)
     # Vendor URLs rewritten to the stub: rewritten -> original, for normalising answers back.
     rewrites: dict[str, str] = field(default_factory=dict)
 
@@ -50,6 +52,8 @@ class Ledger:
         bucket: list[str] = getattr(self, kind)
         if isinstance(resource_id, str) and resource_id and resource_id not in bucket:
             bucket.append(resource_id)
+            if kind == "models" and resource_id not in self.task_models:
+                self.task_models.append(resource_id)
 
     def forget(self, kind: str, resource_id: str) -> None:
         bucket: list[str] = getattr(self, kind)
@@ -57,7 +61,7 @@ class Ledger:
             bucket.remove(resource_id)
 
     def empty(self) -> bool:
-        return not (self.connectors or self.model_groups or self.models or self.tasks
+        return not (self.connectors or self.model_groups or self.models or self.tasks or self.task_models
                     or self.settings["persistent"] or self.settings["transient"])
 
 
@@ -289,14 +293,15 @@ def clean_up(perform: Perform, ledger: Ledger, run_prefix: str, *, sweep_names: 
     if sweep_names:
         sweep(perform, ledger, run_prefix)
     failures: list[str] = []
-    for model_id in list(ledger.models):
-        # Deploy, undeploy and predict tasks of the model are not all in the answers the test saw
-        # (register?deploy=true names only the register task).
+    for model_id in list(ledger.task_models):
+        # Deploy and predict tasks of the model are not all in the answers the test saw (register?deploy=true
+        # names only the register task, an auto-deploy on predict none), and may outlive a deleted model.
         status, tasks = perform("POST", f"{ML}/tasks/_search",
                                 {"query": {"term": {"model_id": model_id}}, "size": 1000, "_source": False})
         if status == 200 and isinstance(tasks, dict):
             for hit in (tasks.get("hits") or {}).get("hits") or []:
                 ledger.add("tasks", hit.get("_id"))
+    for model_id in list(ledger.models):
         status, model = perform("GET", f"{ML}/models/{model_id}")
         if status == 200 and isinstance(model, dict):
             group = model.get("model_group_id")
@@ -320,6 +325,7 @@ def clean_up(perform: Perform, ledger: Ledger, run_prefix: str, *, sweep_names: 
                 failures.append(f"{section} settings {sorted(previous)}: {status} {_reason(answer)}")
             previous.clear()
     ledger.rewrites.clear()
+    ledger.task_models.clear()
     for failure in failures:
         warnings.warn(CleanupWarning(f"could not remove {failure}"), stacklevel=2)
     return failures
