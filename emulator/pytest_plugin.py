@@ -75,6 +75,8 @@ def pytest_configure(config: pytest.Config) -> None:
         "calls in this test",
         "conformance: a backend-agnostic test of documented ML Commons behaviour (runs on every --ml-backend)",
         "emulator_only: needs the emulator's internals; skipped on the container and url backends",
+        "cluster_settings: changes cluster-wide settings while it runs (deselect with -m 'not cluster_settings' "
+        "on a cluster other people use)",
     ):
         config.addinivalue_line("markers", line)
 

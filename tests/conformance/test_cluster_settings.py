@@ -30,7 +30,7 @@ from tests.conformance.builders import (
     register_model,
 )
 
-pytestmark = pytest.mark.conformance
+pytestmark = [pytest.mark.conformance, pytest.mark.cluster_settings]
 
 MONITORING = SETTING + "monitoring_request_count"  # default 100
 RETRIES = SETTING + "model_auto_redeploy.lifetime_retry_times"  # default 3

@@ -246,6 +246,7 @@ def test_undeploy_keeps_deploy_to_all_nodes_and_last_updated_time(api: Api, ml_n
     assert "last_undeployed_time" not in model
 
 
+@pytest.mark.cluster_settings
 def test_deploy_and_undeploy_errors(api: Api, ml_names: Names) -> None:
     model_id = remote_model(api, ml_names, "mo-deploy-errors")["model_id"]
     assert api("PUT", SETTINGS, {"persistent": {SETTING + "allow_custom_deployment_plan": False}})[0] == 200
