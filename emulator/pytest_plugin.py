@@ -103,7 +103,7 @@ def pytest_sessionstart(session: pytest.Session) -> None:
     except ExistingResources as error:
         raise pytest.UsageError(str(error)) from None
     finally:
-        probe._admin.close()
+        probe.close()
 
 
 def pytest_runtest_setup(item: pytest.Item) -> None:
