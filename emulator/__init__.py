@@ -15,6 +15,7 @@ import requests
 
 from .domain.backend import MLBackend
 from .domain.node import DEFAULT_VERSION, Node
+from .domain.security import DEFAULT_ADMIN_PASSWORD, Security
 from .http.app import EmulatorApp
 from .http.server import ServerHandle
 
@@ -26,13 +27,17 @@ class Emulator:
 
     ``version`` is the OpenSearch version to emulate (it decides version-dependent
     behaviour and what ``GET /`` reports). ``settings`` are node-level settings
-    (flat or nested keys), the values ``reset()`` returns to.
+    (flat or nested keys), the values ``reset()`` returns to. ``security=True``
+    turns the Security plugin on: HTTP basic auth on every request, an ``admin``
+    user (password ``admin_password``) with ``all_access``, and the Security REST API.
     """
 
-    def __init__(self, version: str = DEFAULT_VERSION, settings: dict[str, Any] | None = None) -> None:
+    def __init__(self, version: str = DEFAULT_VERSION, settings: dict[str, Any] | None = None, *,
+                 security: bool = False, admin_password: str = DEFAULT_ADMIN_PASSWORD) -> None:
         self.node = Node(version=version)
         self._session = requests.Session()
-        self.backend = MLBackend(self.node, settings, lambda: self._session)
+        self.backend = MLBackend(self.node, settings, lambda: self._session,
+                                 Security(enabled=security, admin_password=admin_password))
         self.wsgi_app = EmulatorApp(lambda: self.backend)
 
     @property

@@ -5,12 +5,14 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import signal
 import sys
 import threading
 from typing import Any
 
 from . import DEFAULT_VERSION, Emulator
+from .domain.security import DEFAULT_ADMIN_PASSWORD
 
 
 def _setting(text: str) -> tuple[str, Any]:
@@ -31,6 +33,11 @@ def build_parser() -> argparse.ArgumentParser:
                         help=f"OpenSearch version to emulate (default {DEFAULT_VERSION})")
     parser.add_argument("--setting", action="append", type=_setting, default=[], metavar="KEY=VALUE",
                         help="node setting, repeatable; VALUE is JSON or a plain string")
+    parser.add_argument("--security", action="store_true",
+                        help="turn the Security plugin on: HTTP basic auth, users, roles (off by default)")
+    parser.add_argument("--admin-password", default=None,
+                        help="password of the built-in admin user with --security (default admin; "
+                             "or $ML_ADMIN_PASSWORD)")
     parser.add_argument("--threads", type=int, default=8, help="worker threads (default 8)")
     parser.add_argument("--log-level", default="WARNING", help="Python log level (default WARNING)")
     return parser
@@ -39,7 +46,9 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     logging.basicConfig(level=args.log_level.upper(), stream=sys.stderr)
-    emulator = Emulator(version=args.opensearch_version, settings=dict(args.setting))
+    password = args.admin_password or os.environ.get("ML_ADMIN_PASSWORD") or DEFAULT_ADMIN_PASSWORD
+    emulator = Emulator(version=args.opensearch_version, settings=dict(args.setting), security=args.security,
+                        admin_password=password)
     try:
         server = emulator.serve(args.host, args.port, threads=args.threads)
     except OSError as error:

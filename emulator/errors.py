@@ -168,3 +168,13 @@ class RawHttpError(Exception):
         super().__init__(body.get("error"))
         self.status = status
         self.body = body
+
+
+class PlainTextError(Exception):
+    """An answer the Security plugin sends as plain text (``Unauthorized``), with its own headers."""
+
+    def __init__(self, status: int, text: str, headers: list[tuple[str, str]] | None = None) -> None:
+        super().__init__(text)
+        self.status = status
+        self.text = text
+        self.headers = list(headers or [])

@@ -14,6 +14,7 @@ from .model_groups import ModelGroups
 from .models import Models
 from .node import Node
 from .predict import Predictions
+from .security import Security
 from .settings import ClusterSettings
 from .store import CONNECTOR_INDEX, MODEL_INDEX, Store
 from .tasks import Tasks
@@ -23,8 +24,9 @@ class MLBackend:
     """State (store, settings, deployed models) plus the services that own the rules."""
 
     def __init__(self, node: Node, node_settings: dict[str, Any] | None,
-                 session_provider: Callable[[], requests.Session]) -> None:
+                 session_provider: Callable[[], requests.Session], security: Security | None = None) -> None:
         self.node = node
+        self.security = security or Security(enabled=False)
         self.node_settings = dict(node_settings or {})
         self.store = Store()
         self.settings = ClusterSettings(self.node_settings)
@@ -42,6 +44,7 @@ class MLBackend:
             self.settings.reset()
             self.models.reset()
             self.predictions.reset()
+            self.security.reset()
 
     def credential_values(self) -> list[str]:
         """Every connector credential value the node holds (standalone and inline), for scrubbing recordings."""

@@ -7,7 +7,8 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from ..domain.backend import MLBackend
-from ..errors import LocatedError, OpenSearchError, RawHttpError, illegal_argument
+from ..domain.security import Unauthorized
+from ..errors import LocatedError, OpenSearchError, PlainTextError, RawHttpError, illegal_argument
 from . import render
 from .locate import find_path, line_and_column
 from .request import ApiRequest, from_environ
@@ -34,17 +35,25 @@ class EmulatorApp:
         route: Route | None = None
         try:
             request = from_environ(environ)
+            backend = self._backend()
+            if backend.security.enabled:
+                request.user = _authenticate(backend, request)
             check_flag_params(request)
             if request.method == "OPTIONS":
                 allowed = self._router.allowed_methods(request.path)
                 headers = [("content-type", "text/plain; charset=UTF-8"), ("content-length", "0")]
                 return 200, headers + ([("Allow", ",".join(allowed))] if allowed else []), b""
             route = self._route(request)
+            if request.user is not None and route.action is not None:
+                _authorize(backend, request.user, route.action)
             check_content_type(request)
             self._check_params(request, route)
-            backend = self._backend()
             backend.expire_idle_models()
             status, body = route.handler(backend, request)
+        except PlainTextError as error:
+            payload = b"" if environ.get("REQUEST_METHOD", "").upper() == "HEAD" else error.text.encode()
+            return error.status, [("content-type", "text/plain; charset=UTF-8"), *error.headers,
+                                  ("content-length", str(len(error.text.encode())))], payload
         except RawHttpError as error:
             status, body = error.status, error.body
             if status == 405:
@@ -124,6 +133,21 @@ def check_content_type(request: ApiRequest) -> None:
         return
     if header is None or header.split(";")[0].strip().lower() not in _SUPPORTED_MEDIA_TYPES:
         raise RawHttpError(406, {"error": f"Content-Type header [{header or ''}] is not supported", "status": 406})
+
+
+def _authenticate(backend: MLBackend, request: ApiRequest) -> Any:
+    """HTTP basic authentication, as the Security plugin's REST filter does before anything else."""
+    try:
+        return backend.security.authenticate(request.header("Authorization"))
+    except Unauthorized:
+        raise PlainTextError(401, "Unauthorized",
+                             [("WWW-Authenticate", 'Basic realm="OpenSearch Security"')]) from None
+
+
+def _authorize(backend: MLBackend, user: Any, action: str) -> None:
+    if not backend.security.allows(user, action):
+        raise OpenSearchError(f"no permissions for [{action}] and {user.describe()}", status=403,
+                              type="security_exception")
 
 
 def _locate(error: LocatedError, request: ApiRequest) -> None:

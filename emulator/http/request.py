@@ -29,6 +29,8 @@ class ApiRequest:
     environ: dict[str, Any]
     raw_body: bytes
     path_params: dict[str, str] = field(default_factory=dict)
+    # The authenticated caller when the Security plugin is on (an ``emulator.domain.security.User``).
+    user: Any = None
     _parsed: Any = _NO_BODY
 
     def header(self, name: str) -> str | None:

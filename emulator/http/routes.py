@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from . import handlers
 
 ML = "/_plugins/_ml"
+MLA = "cluster:admin/opensearch/ml/"
 # Read by every REST channel; their values are checked before routing.
 GLOBAL_PARAMS = frozenset({"pretty", "human", "error_trace", "filter_path", "format"})
 FLAG_PARAMS = ("pretty", "human", "error_trace")
@@ -43,6 +44,8 @@ class Route:
     handler: Callable[..., tuple[int, object]]
     params: frozenset[str] = frozenset()
     pretty_by_default: bool = False
+    # The transport action the Security plugin checks (None: the route checks its caller itself).
+    action: str | None = None
     segments: tuple[str, ...] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -50,42 +53,54 @@ class Route:
 
 
 ROUTES: list[Route] = [
-    Route(("GET", "HEAD"), "/", handlers.root, pretty_by_default=True),
-    Route(("GET",), "/_cluster/settings", handlers.get_cluster_settings, GET_SETTINGS_PARAMS),
-    Route(("PUT",), "/_cluster/settings", handlers.put_cluster_settings, PUT_SETTINGS_PARAMS),
-    Route(("GET",), "/_cluster/health", handlers.cluster_health, HEALTH_PARAMS),
-    Route(("GET",), "/_cluster/health/{index}", handlers.cluster_health, HEALTH_PARAMS),
+    Route(("GET", "HEAD"), "/", handlers.root, pretty_by_default=True, action="cluster:monitor/main"),
+    Route(("GET",), "/_cluster/settings", handlers.get_cluster_settings, GET_SETTINGS_PARAMS,
+          action="cluster:monitor/state"),
+    Route(("PUT",), "/_cluster/settings", handlers.put_cluster_settings, PUT_SETTINGS_PARAMS,
+          action="cluster:admin/settings/update"),
+    Route(("GET",), "/_cluster/health", handlers.cluster_health, HEALTH_PARAMS, action="cluster:monitor/health"),
+    Route(("GET",), "/_cluster/health/{index}", handlers.cluster_health, HEALTH_PARAMS,
+          action="cluster:monitor/health"),
     # model groups
-    Route(("POST",), f"{ML}/model_groups/_register", handlers.register_model_group),
-    Route(("GET", "POST"), f"{ML}/model_groups/_search", handlers.search_model_groups, SOURCE),
-    Route(("GET",), f"{ML}/model_groups/{{model_group_id}}", handlers.get_model_group),
-    Route(("PUT",), f"{ML}/model_groups/{{model_group_id}}", handlers.update_model_group),
-    Route(("DELETE",), f"{ML}/model_groups/{{model_group_id}}", handlers.delete_model_group),
+    Route(("POST",), f"{ML}/model_groups/_register", handlers.register_model_group,
+          action=MLA + "register_model_group"),
+    Route(("GET", "POST"), f"{ML}/model_groups/_search", handlers.search_model_groups, SOURCE,
+          action=MLA + "model_groups/search"),
+    Route(("GET",), f"{ML}/model_groups/{{model_group_id}}", handlers.get_model_group, action=MLA + "model_groups/get"),
+    Route(("PUT",), f"{ML}/model_groups/{{model_group_id}}", handlers.update_model_group,
+          action=MLA + "update_model_group"),
+    Route(("DELETE",), f"{ML}/model_groups/{{model_group_id}}", handlers.delete_model_group,
+          action=MLA + "model_groups/delete"),
     # connectors
-    Route(("POST",), f"{ML}/connectors/_create", handlers.create_connector),
-    Route(("GET", "POST"), f"{ML}/connectors/_search", handlers.search_connectors, SOURCE),
-    Route(("GET",), f"{ML}/connectors/{{connector_id}}", handlers.get_connector, CONTENT),
-    Route(("PUT",), f"{ML}/connectors/{{connector_id}}", handlers.update_connector),
-    Route(("DELETE",), f"{ML}/connectors/{{connector_id}}", handlers.delete_connector),
+    Route(("POST",), f"{ML}/connectors/_create", handlers.create_connector, action=MLA + "create_connector"),
+    Route(("GET", "POST"), f"{ML}/connectors/_search", handlers.search_connectors, SOURCE,
+          action=MLA + "connectors/search"),
+    Route(("GET",), f"{ML}/connectors/{{connector_id}}", handlers.get_connector, CONTENT,
+          action=MLA + "connectors/get"),
+    Route(("PUT",), f"{ML}/connectors/{{connector_id}}", handlers.update_connector, action=MLA + "connectors/update"),
+    Route(("DELETE",), f"{ML}/connectors/{{connector_id}}", handlers.delete_connector,
+          action=MLA + "connectors/delete"),
     # models
-    Route(("POST",), f"{ML}/models/_register", handlers.register_model, frozenset({"deploy"})),
-    Route(("POST",), f"{ML}/models/_upload", handlers.register_model, frozenset({"deploy"})),
-    Route(("GET", "POST"), f"{ML}/models/_search", handlers.search_models, SOURCE),
-    Route(("POST",), f"{ML}/models/_undeploy", handlers.undeploy_model),
-    Route(("POST",), f"{ML}/models/_unload", handlers.undeploy_model),
-    Route(("GET",), f"{ML}/models/{{model_id}}", handlers.get_model, CONTENT),
-    Route(("PUT",), f"{ML}/models/{{model_id}}", handlers.update_model),
-    Route(("DELETE",), f"{ML}/models/{{model_id}}", handlers.delete_model),
-    Route(("POST",), f"{ML}/models/{{model_id}}/_deploy", handlers.deploy_model),
-    Route(("POST",), f"{ML}/models/{{model_id}}/_load", handlers.deploy_model),
-    Route(("POST",), f"{ML}/models/{{model_id}}/_undeploy", handlers.undeploy_model),
-    Route(("POST",), f"{ML}/models/{{model_id}}/_unload", handlers.undeploy_model),
-    Route(("POST",), f"{ML}/models/{{model_id}}/_predict", handlers.predict),
-    Route(("POST",), f"{ML}/_predict/{{algorithm}}/{{model_id}}", handlers.predict),
+    Route(("POST",), f"{ML}/models/_register", handlers.register_model, frozenset({"deploy"}),
+          action=MLA + "register_model"),
+    Route(("POST",), f"{ML}/models/_upload", handlers.register_model, frozenset({"deploy"}),
+          action=MLA + "register_model"),
+    Route(("GET", "POST"), f"{ML}/models/_search", handlers.search_models, SOURCE, action=MLA + "models/search"),
+    Route(("POST",), f"{ML}/models/_undeploy", handlers.undeploy_model, action=MLA + "undeploy_models"),
+    Route(("POST",), f"{ML}/models/_unload", handlers.undeploy_model, action=MLA + "undeploy_models"),
+    Route(("GET",), f"{ML}/models/{{model_id}}", handlers.get_model, CONTENT, action=MLA + "models/get"),
+    Route(("PUT",), f"{ML}/models/{{model_id}}", handlers.update_model, action=MLA + "models/update"),
+    Route(("DELETE",), f"{ML}/models/{{model_id}}", handlers.delete_model, action=MLA + "models/delete"),
+    Route(("POST",), f"{ML}/models/{{model_id}}/_deploy", handlers.deploy_model, action=MLA + "deploy_model"),
+    Route(("POST",), f"{ML}/models/{{model_id}}/_load", handlers.deploy_model, action=MLA + "deploy_model"),
+    Route(("POST",), f"{ML}/models/{{model_id}}/_undeploy", handlers.undeploy_model, action=MLA + "undeploy_models"),
+    Route(("POST",), f"{ML}/models/{{model_id}}/_unload", handlers.undeploy_model, action=MLA + "undeploy_models"),
+    Route(("POST",), f"{ML}/models/{{model_id}}/_predict", handlers.predict, action=MLA + "predict"),
+    Route(("POST",), f"{ML}/_predict/{{algorithm}}/{{model_id}}", handlers.predict, action=MLA + "predict"),
     # tasks
-    Route(("GET", "POST"), f"{ML}/tasks/_search", handlers.search_tasks, SOURCE),
-    Route(("GET",), f"{ML}/tasks/{{task_id}}", handlers.get_task),
-    Route(("DELETE",), f"{ML}/tasks/{{task_id}}", handlers.delete_task),
+    Route(("GET", "POST"), f"{ML}/tasks/_search", handlers.search_tasks, SOURCE, action=MLA + "tasks/search"),
+    Route(("GET",), f"{ML}/tasks/{{task_id}}", handlers.get_task, action=MLA + "tasks/get"),
+    Route(("DELETE",), f"{ML}/tasks/{{task_id}}", handlers.delete_task, action=MLA + "tasks/delete"),
 ]
 
 
