@@ -1,8 +1,9 @@
 """Model groups: register, get, update, delete, search, and the version counter models use.
 
-Security is off in this emulator until the Security subset lands, so every
-group is ``public``, has no owner, and the access-control fields are refused
-with the plugin's "disabled on your cluster" error.
+With the Security plugin off, or ``model_access_control_enabled`` off, every
+group is ``public`` with no owner and the access fields are refused with the
+plugin's "disabled on your cluster" error. With both on, groups carry their
+owner, access mode and backend roles, and :mod:`.access` decides who may use them.
 """
 
 from __future__ import annotations
@@ -10,10 +11,12 @@ from __future__ import annotations
 from typing import Any
 
 from ..errors import illegal_argument, java_exception, ml_exception, parse_exception, status_exception
-from . import fields
+from . import access, fields
+from .access import AccessRequest
 from .context import MLContext
 from .ids import new_id, now_millis
 from .search import SearchPhaseExecutionError, run_search
+from .security import User
 from .store import MODEL_GROUP_INDEX, MODEL_INDEX
 from .validation import validate_fields
 
@@ -31,11 +34,7 @@ def ordered(source: dict[str, Any]) -> dict[str, Any]:
     return {key: source[key] for key in _FIELD_ORDER if source.get(key) is not None}
 
 
-def access_fields_given(body: dict[str, Any], *, lower_first: bool = True) -> bool:
-    """The plugin treats any access field as a request for access control (even ``false``)."""
-    roles = fields.string_list(body, "backend_roles")
-    mode = fields.access_mode(body.get("access_mode"), lower_first=lower_first)
-    return mode is not None or body.get("add_all_backend_roles") is not None or bool(roles)
+NO_GROUP_PRIVILEGE = "User doesn't have privilege to perform this operation on this model group"
 
 
 class ModelGroups:
@@ -49,21 +48,26 @@ class ModelGroups:
         matches = self.store.ids_where(MODEL_GROUP_INDEX, "name", name)
         return matches[0] if matches else None
 
-    def register(self, body: Any) -> dict[str, Any]:
+    def controlled(self, user: User | None) -> bool:
+        """``isSecurityEnabledAndModelAccessControlEnabled``: a caller, and the setting on."""
+        return user is not None and self.ctx.settings.get_bool("model_access_control_enabled")
+
+    def register(self, body: Any, user: User | None = None) -> dict[str, Any]:
         if body is None:
             raise parse_exception("Model group request has empty body")
         body = fields.require_object(body, "model group")
         name = fields.text(body, "name")
         description = fields.text(body, "description")
-        access_requested = access_fields_given(body)
+        requested = AccessRequest.parse(body)
         if name is None:
             raise java_exception("null_pointer_exception", "model group name must not be null")
         validate_fields([("Model group name", name, True), ("Model group description", description, False)])
         with self.store.lock:
-            group_id = self.create(name=name, description=description, access_requested=access_requested)
+            group_id = self.create(name=name, description=description, requested=requested, user=user)
         return {"model_group_id": group_id, "status": "CREATED"}
 
-    def create(self, *, name: str | None, description: str | None, access_requested: bool) -> str:
+    def create(self, *, name: str | None, description: str | None, requested: AccessRequest,
+               user: User | None = None) -> str:
         """Create a group as the plugin's MLModelGroupManager does; returns its id."""
         if name is None:
             raise java_exception("null_pointer_exception", "model group name must not be null")
@@ -73,24 +77,32 @@ class ModelGroups:
                 raise illegal_argument(
                     f"The name you provided is already being used by a model group with ID: {existing}."
                 )
-            if access_requested:
-                raise illegal_argument(MAC_DISABLED)
             now = now_millis()
-            source = {"name": name, "latest_version": 0, "description": description, "access": "public",
-                      "created_time": now, "last_updated_time": now}
+            source: dict[str, Any] = {"name": name, "latest_version": 0, "description": description,
+                                      "created_time": now, "last_updated_time": now}
+            if self.controlled(user):
+                assert user is not None
+                mode, roles = access.model_group_register(user, requested)
+                source.update(access=mode, backend_roles=roles or None, owner=user.owner())
+            elif requested.given:
+                raise illegal_argument(MAC_DISABLED)
+            else:
+                source["access"] = access.PUBLIC
             group_id = new_id()
             self.store.put(MODEL_GROUP_INDEX, group_id, ordered(source))
             return group_id
 
-    def get(self, group_id: str) -> dict[str, Any]:
+    def get(self, group_id: str, user: User | None = None) -> dict[str, Any]:
         if not self.store.index_exists(MODEL_GROUP_INDEX):
             raise status_exception("Failed to find model group index", 404)
         source = self.store.view(MODEL_GROUP_INDEX, group_id)
         if source is None:
             raise status_exception(f"Failed to find model group with the provided model group id: {group_id}", 404)
+        if not access.has_access(user, source, self.controlled(user)):
+            raise status_exception(NO_GROUP_PRIVILEGE, 403)
         return source
 
-    def update(self, group_id: str, body: Any) -> dict[str, Any]:
+    def update(self, group_id: str, body: Any, user: User | None = None) -> dict[str, Any]:
         if body is None:
             raise java_exception("i_o_exception", "Model group request has empty body")
         body = fields.require_object(body, "model group")
@@ -105,9 +117,13 @@ class ModelGroups:
                 raise status_exception(
                     f"Failed to find model group with the provided model group id: {group_id}", 404
                 )
-            if access_fields_given(body):
-                raise illegal_argument(MAC_DISABLED)
+            requested = AccessRequest.parse(body)
             source = doc.source
+            if self.controlled(user):
+                assert user is not None
+                access.model_group_update(user, source, requested)
+            elif requested.given:
+                raise illegal_argument(MAC_DISABLED)
             if name is not None and name.strip() and name != source.get("name"):
                 existing = self.find_by_name(name)
                 if existing is not None:
@@ -118,14 +134,19 @@ class ModelGroups:
                 source["name"] = name
             if description is not None and description.strip():
                 source["description"] = description
+            if self.controlled(user):
+                assert user is not None
+                access.apply_update(source, user, requested)
             source["last_updated_time"] = now_millis()
             self.store.put(MODEL_GROUP_INDEX, group_id, ordered(source))
         return {"status": "Updated"}
 
-    def delete(self, group_id: str) -> dict[str, Any]:
+    def delete(self, group_id: str, user: User | None = None) -> dict[str, Any]:
         with self.store.lock:
             if not self.store.index_exists(MODEL_GROUP_INDEX):
                 raise status_exception("Failed to find model group", 404)
+            self.check_access(group_id, user, ml_exception("m_l_validation_exception",
+                                                           "User doesn't have privilege to delete this model group"))
             if self.store.ids_where(MODEL_INDEX, "model_group_id", group_id):
                 raise status_exception("Cannot delete the model group when it has associated model versions", 409)
             deleted = self.store.delete(MODEL_GROUP_INDEX, group_id)
@@ -136,7 +157,19 @@ class ModelGroups:
                 )
             return fields.write_response(MODEL_GROUP_INDEX, deleted, "deleted", forced_refresh=True)
 
-    def search(self, body: Any) -> dict[str, Any]:
+    def check_access(self, group_id: str, user: User | None, denial: Exception) -> None:
+        """``validateModelGroupAccess``: raise ``denial`` when the caller may not use the group."""
+        if not self.controlled(user) or (user is not None and user.is_admin):
+            return
+        source = self.store.view(MODEL_GROUP_INDEX, group_id) if self.store.index_exists(MODEL_GROUP_INDEX) else None
+        if source is None:
+            raise ml_exception("m_l_resource_not_found_exception", "Fail to find model group")
+        if not access.has_access(user, source, True):
+            raise denial
+
+    def search(self, body: Any, user: User | None = None) -> dict[str, Any]:
+        if self.controlled(user) and user is not None and not user.is_admin:
+            body = access.narrowed(body, user)
         try:
             return self._search(body)
         except SearchPhaseExecutionError as error:

@@ -26,12 +26,14 @@ from ..errors import (
     status_exception,
 )
 from . import connector_input, fields, model_input
+from .access import AccessRequest
 from .connectors import REMOTE_INFERENCE_DISABLED, Connectors, merge_connector
 from .connectors import ordered as connector_order
 from .context import MLContext
 from .ids import new_id, now_millis
-from .model_groups import ModelGroups, access_fields_given
+from .model_groups import ModelGroups
 from .search import SearchPhaseExecutionError, run_search
+from .security import User
 from .store import MODEL_GROUP_INDEX, MODEL_INDEX
 from .tasks import Tasks
 from .validation import validate_fields
@@ -137,7 +139,7 @@ class Models:
 
     # -- register --------------------------------------------------------------------------------------------
 
-    def register(self, body: Any, *, deploy: bool) -> dict[str, Any]:
+    def register(self, body: Any, *, deploy: bool, user: User | None = None) -> dict[str, Any]:
         if body is None:
             raise parse_exception("request body is required")
         parsed = model_input.parse_register(body, version_at_least=self.ctx.node.at_least)
@@ -167,7 +169,7 @@ class Models:
             if not group_id:
                 group_id = self.groups.create(
                     name=parsed["name"], description=parsed.get("description"),
-                    access_requested=access_fields_given(_access_fields(parsed), lower_first=False),
+                    requested=AccessRequest.parse(_access_fields(parsed), lower_first=False), user=user,
                 )
             # The plugin writes the register task here, before it looks the group up.
             created = now_millis()

@@ -122,23 +122,23 @@ def cluster_health(backend: MLBackend, request: ApiRequest) -> Answer:
 # -- model groups -------------------------------------------------------------------------------------------------
 
 def register_model_group(backend: MLBackend, request: ApiRequest) -> Answer:
-    return 200, backend.model_groups.register(request.json())
+    return 200, backend.model_groups.register(request.json(), request.user)
 
 
 def get_model_group(backend: MLBackend, request: ApiRequest) -> Answer:
-    return 200, backend.model_groups.get(request.path_params["model_group_id"])
+    return 200, backend.model_groups.get(request.path_params["model_group_id"], request.user)
 
 
 def update_model_group(backend: MLBackend, request: ApiRequest) -> Answer:
-    return 200, backend.model_groups.update(request.path_params["model_group_id"], request.json())
+    return 200, backend.model_groups.update(request.path_params["model_group_id"], request.json(), request.user)
 
 
 def delete_model_group(backend: MLBackend, request: ApiRequest) -> Answer:
-    return 200, backend.model_groups.delete(request.path_params["model_group_id"])
+    return 200, backend.model_groups.delete(request.path_params["model_group_id"], request.user)
 
 
 def search_model_groups(backend: MLBackend, request: ApiRequest) -> Answer:
-    return 200, backend.model_groups.search(_search_body(request))
+    return 200, backend.model_groups.search(_search_body(request), request.user)
 
 
 # -- connectors ---------------------------------------------------------------------------------------------------
@@ -166,7 +166,7 @@ def search_connectors(backend: MLBackend, request: ApiRequest) -> Answer:
 # -- models -------------------------------------------------------------------------------------------------------
 
 def register_model(backend: MLBackend, request: ApiRequest) -> Answer:
-    return 200, backend.models.register(request.json(), deploy=_bool_param(request, "deploy"))
+    return 200, backend.models.register(request.json(), deploy=_bool_param(request, "deploy"), user=request.user)
 
 
 def get_model(backend: MLBackend, request: ApiRequest) -> Answer:
