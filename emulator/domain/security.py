@@ -207,3 +207,172 @@ class Security:
 
     def may_use_rest_api(self, user: User) -> bool:
         return bool(REST_API_ROLES & set(user.roles))
+
+
+class SecurityApiError(Exception):
+    """A Security REST API refusal: ``{"status": <status_text>, "message": ...}`` with an HTTP status."""
+
+    def __init__(self, http_status: int, status_text: str, message: str) -> None:
+        super().__init__(message)
+        self.http_status = http_status
+        self.body = {"status": status_text, "message": message}
+
+
+_USER_FIELDS = {"password", "hash", "backend_roles", "attributes", "opendistro_security_roles", "description"}
+_ROLE_FIELDS = {"cluster_permissions", "index_permissions", "tenant_permissions", "description"}
+_MAPPING_FIELDS = {"backend_roles", "hosts", "users", "and_backend_roles", "description"}
+
+
+def _string_list(body: dict[str, Any], key: str) -> list[str]:
+    value = body.get(key, [])
+    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+        raise SecurityApiError(400, "error", f"Wrong datatype for '{key}': expected an array of strings")
+    return list(value)
+
+
+def _check_body(body: Any, allowed: set[str]) -> dict[str, Any]:
+    if body is None:
+        raise SecurityApiError(400, "error", "Request body required for this action.")
+    if not isinstance(body, dict):
+        raise SecurityApiError(400, "error", "Invalid JSON: the request body must be an object")
+    unknown = sorted(set(body) - allowed)
+    if unknown:
+        raise SecurityApiError(400, "error", f"Invalid configuration: unknown field(s) {unknown}")
+    return body
+
+
+class SecurityConfigApi:
+    """The internal users, roles and role mappings a caller may manage through the REST API."""
+
+    def __init__(self, security: Security) -> None:
+        self.security = security
+
+    # -- internal users ----------------------------------------------------------------------------------
+
+    def put_user(self, name: str, body: Any) -> tuple[int, dict[str, Any]]:
+        body = _check_body(body, _USER_FIELDS)
+        with self.security.lock:
+            current = self.security.users.get(name)
+            if current is not None and current.get("reserved"):
+                raise SecurityApiError(403, "FORBIDDEN", f"Resource '{name}' is reserved.")
+            password = body.get("password")
+            if password is not None and (not isinstance(password, str) or not password):
+                raise SecurityApiError(400, "error", "Wrong datatype for 'password': expected a non-empty string")
+            if password is None and current is None:
+                raise SecurityApiError(400, "error",
+                                       "Please specify either 'hash' or 'password' when creating a new internal user.")
+            if isinstance(password, str) and len(password) < 8:
+                raise SecurityApiError(400, "error", "Weak password")
+            attributes = body.get("attributes", {})
+            if not isinstance(attributes, dict) or not all(isinstance(v, str) for v in attributes.values()):
+                raise SecurityApiError(400, "error", "Wrong datatype for 'attributes': expected an object of strings")
+            entry = {"hash": hash_password(password) if isinstance(password, str) else current["hash"],  # type: ignore[index]
+                     "reserved": False, "hidden": False,
+                     "backend_roles": _string_list(body, "backend_roles"), "attributes": dict(attributes),
+                     "opendistro_security_roles": _string_list(body, "opendistro_security_roles"),
+                     "static": False}
+            if isinstance(body.get("description"), str):
+                entry["description"] = body["description"]
+            self.security.users[name] = entry
+        if current is None:
+            return 201, {"status": "CREATED", "message": f"'{name}' created."}
+        return 200, {"status": "OK", "message": f"'{name}' updated."}
+
+    def get_users(self, name: str | None) -> dict[str, Any]:
+        with self.security.lock:
+            if name is not None and name not in self.security.users:
+                raise SecurityApiError(404, "NOT_FOUND", f"'{name}' not found.")
+            chosen = [name] if name is not None else sorted(self.security.users)
+            # The stored hash is never answered.
+            return {user: {**{k: copy.deepcopy(v) for k, v in self.security.users[user].items()}, "hash": ""}
+                    for user in chosen}
+
+    def delete_user(self, name: str) -> dict[str, Any]:
+        return self._delete(self.security.users, name)
+
+    # -- roles and mappings ------------------------------------------------------------------------------
+
+    def put_role(self, name: str, body: Any) -> tuple[int, dict[str, Any]]:
+        body = _check_body(body, _ROLE_FIELDS)
+        index_permissions = body.get("index_permissions", [])
+        if not isinstance(index_permissions, list) or not all(isinstance(p, dict) for p in index_permissions):
+            raise SecurityApiError(400, "error", "Wrong datatype for 'index_permissions': expected an array of objects")
+        entry = {"reserved": False, "hidden": False, "cluster_permissions": _string_list(body, "cluster_permissions"),
+                 "index_permissions": copy.deepcopy(index_permissions),
+                 "tenant_permissions": copy.deepcopy(body.get("tenant_permissions", [])), "static": False}
+        if isinstance(body.get("description"), str):
+            entry["description"] = body["description"]
+        return self._put(self.security.roles, name, entry)
+
+    def get_roles(self, name: str | None) -> dict[str, Any]:
+        return self._get(self.security.roles, name)
+
+    def delete_role(self, name: str) -> dict[str, Any]:
+        return self._delete(self.security.roles, name)
+
+    def put_mapping(self, name: str, body: Any) -> tuple[int, dict[str, Any]]:
+        body = _check_body(body, _MAPPING_FIELDS)
+        with self.security.lock:
+            if name not in self.security.roles:
+                raise SecurityApiError(404, "NOT_FOUND", f"role '{name}' not found.")
+        entry = {"hosts": _string_list(body, "hosts"), "users": _string_list(body, "users"), "reserved": False,
+                 "hidden": False, "backend_roles": _string_list(body, "backend_roles"),
+                 "and_backend_roles": _string_list(body, "and_backend_roles")}
+        if isinstance(body.get("description"), str):
+            entry["description"] = body["description"]
+        return self._put(self.security.mappings, name, entry)
+
+    def get_mappings(self, name: str | None) -> dict[str, Any]:
+        return self._get(self.security.mappings, name)
+
+    def delete_mapping(self, name: str) -> dict[str, Any]:
+        return self._delete(self.security.mappings, name)
+
+    # -- shared ------------------------------------------------------------------------------------------
+
+    def _put(self, table: dict[str, dict[str, Any]], name: str, entry: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+        with self.security.lock:
+            current = table.get(name)
+            if current is not None and current.get("reserved"):
+                raise SecurityApiError(403, "FORBIDDEN", f"Resource '{name}' is reserved.")
+            table[name] = entry
+        if current is None:
+            return 201, {"status": "CREATED", "message": f"'{name}' created."}
+        return 200, {"status": "OK", "message": f"'{name}' updated."}
+
+    def _get(self, table: dict[str, dict[str, Any]], name: str | None) -> dict[str, Any]:
+        with self.security.lock:
+            if name is not None and name not in table:
+                raise SecurityApiError(404, "NOT_FOUND", f"'{name}' not found.")
+            chosen = [name] if name is not None else sorted(table)
+            return {key: copy.deepcopy(table[key]) for key in chosen}
+
+    def _delete(self, table: dict[str, dict[str, Any]], name: str) -> dict[str, Any]:
+        with self.security.lock:
+            current = table.get(name)
+            if current is None:
+                raise SecurityApiError(404, "NOT_FOUND", f"'{name}' not found.")
+            if current.get("reserved") or current.get("static"):
+                raise SecurityApiError(403, "FORBIDDEN", f"Resource '{name}' is reserved.")
+            del table[name]
+        return {"status": "OK", "message": f"'{name}' deleted."}
+
+
+def authinfo(user: User) -> dict[str, Any]:
+    """``GET /_plugins/_security/authinfo`` for a basic-auth user."""
+    return {"user": f"User [name={user.name}, backend_roles=[{', '.join(user.backend_roles)}], "
+                    f"requestedTenant=null]",
+            "user_name": user.name, "user_requested_tenant": None, "remote_address": None,
+            "backend_roles": list(user.backend_roles), "custom_attribute_names": sorted(user.attributes),
+            "roles": list(user.roles), "tenants": {user.name: True}, "principal": None,
+            "peer_certificates": "0", "sso_logout_url": None}
+
+
+def account(user: User, security: Security) -> dict[str, Any]:
+    """``GET /_plugins/_security/api/account``."""
+    entry = security.users.get(user.name, {})
+    return {"user_name": user.name, "is_reserved": bool(entry.get("reserved")),
+            "is_hidden": bool(entry.get("hidden")), "is_internal_user": user.name in security.users,
+            "user_requested_tenant": None, "backend_roles": list(user.backend_roles),
+            "custom_attribute_names": sorted(user.attributes), "tenants": {user.name: True},
+            "roles": list(user.roles)}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import io
 import time
 from collections.abc import Mapping
@@ -23,8 +24,13 @@ class InProcessConnection(Connection):
         if wsgi_app is None:
             raise ValueError("InProcessConnection needs wsgi_app=<the emulator's WSGI app>")
         kwargs.pop("http_compress", None)
+        http_auth = kwargs.pop("http_auth", None)
         super().__init__(host=host, port=port or 9200, **kwargs)
         self._app: Any = wsgi_app
+        if http_auth is not None:
+            # As Urllib3HttpConnection does: a (user, password) pair or a "user:password" string.
+            text = ":".join(http_auth) if isinstance(http_auth, tuple | list) else str(http_auth)
+            self.headers["authorization"] = "Basic " + base64.b64encode(text.encode("utf-8")).decode("ascii")
 
     def perform_request(
         self,

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
-from . import handlers
+from . import handlers, security_handlers
 
 ML = "/_plugins/_ml"
 MLA = "cluster:admin/opensearch/ml/"
@@ -46,11 +46,34 @@ class Route:
     pretty_by_default: bool = False
     # The transport action the Security plugin checks (None: the route checks its caller itself).
     action: str | None = None
+    # A route of the Security plugin: it exists only when the emulator runs with security on.
+    security_api: bool = False
     segments: tuple[str, ...] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "segments", tuple(s for s in self.path.split("/") if s))
 
+
+def _security_routes() -> list[Route]:
+    routes = []
+    for prefix in ("/_plugins/_security", "/_opendistro/_security"):
+        api = f"{prefix}/api"
+        for kind, get, put, delete in (
+            ("internalusers", security_handlers.get_users, security_handlers.put_user, security_handlers.delete_user),
+            ("roles", security_handlers.get_roles, security_handlers.put_role, security_handlers.delete_role),
+            ("rolesmapping", security_handlers.get_mappings, security_handlers.put_mapping,
+             security_handlers.delete_mapping),
+        ):
+            routes += [Route(("GET",), f"{api}/{kind}", get, security_api=True),
+                       Route(("GET",), f"{api}/{kind}/{{name}}", get, security_api=True),
+                       Route(("PUT",), f"{api}/{kind}/{{name}}", put, security_api=True),
+                       Route(("DELETE",), f"{api}/{kind}/{{name}}", delete, security_api=True)]
+        routes += [Route(("GET", "POST"), f"{prefix}/authinfo", security_handlers.get_authinfo, security_api=True),
+                   Route(("GET",), f"{api}/account", security_handlers.get_account, security_api=True)]
+    return routes
+
+
+SECURITY_ROUTES = _security_routes()
 
 ROUTES: list[Route] = [
     Route(("GET", "HEAD"), "/", handlers.root, pretty_by_default=True, action="cluster:monitor/main"),
@@ -101,6 +124,8 @@ ROUTES: list[Route] = [
     Route(("GET", "POST"), f"{ML}/tasks/_search", handlers.search_tasks, SOURCE, action=MLA + "tasks/search"),
     Route(("GET",), f"{ML}/tasks/{{task_id}}", handlers.get_task, action=MLA + "tasks/get"),
     Route(("DELETE",), f"{ML}/tasks/{{task_id}}", handlers.delete_task, action=MLA + "tasks/delete"),
+    # the Security plugin (only with security on), under both of its prefixes
+    *SECURITY_ROUTES,
 ]
 
 

@@ -1,0 +1,94 @@
+"""Handlers of the Security plugin's REST API subset (internal users, roles, role mappings, authinfo, account).
+
+They exist only when the emulator runs with security on; the configuration
+endpoints answer only callers with REST API access (``all_access``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from ..domain.backend import MLBackend
+from ..domain.security import SecurityApiError, SecurityConfigApi, User, account, authinfo
+from ..errors import RawHttpError
+from .request import ApiRequest
+
+Answer = tuple[int, Any]
+_ENDPOINTS = {"internalusers": "INTERNALUSERS", "roles": "ROLES", "rolesmapping": "ROLESMAPPING"}
+
+
+def _api(backend: MLBackend, request: ApiRequest, endpoint: str) -> SecurityConfigApi:
+    user: User = request.user
+    if not backend.security.may_use_rest_api(user):
+        raise RawHttpError(403, {
+            "status": "FORBIDDEN",
+            "message": f"No permission to access REST API: User {user.name} with Security roles "
+                       f"[{', '.join(user.roles)}] does not have any access to endpoint {_ENDPOINTS[endpoint]} "
+                       f"and method {request.method}"})
+    return SecurityConfigApi(backend.security)
+
+
+def _answer(call: Callable[[], Any]) -> Answer:
+    try:
+        result = call()
+    except SecurityApiError as error:
+        raise RawHttpError(error.http_status, error.body) from None
+    return result if isinstance(result, tuple) else (200, result)
+
+
+def _name(request: ApiRequest) -> str | None:
+    return request.path_params.get("name")
+
+
+def get_users(backend: MLBackend, request: ApiRequest) -> Answer:
+    api = _api(backend, request, "internalusers")
+    return _answer(lambda: api.get_users(_name(request)))
+
+
+def put_user(backend: MLBackend, request: ApiRequest) -> Answer:
+    api = _api(backend, request, "internalusers")
+    return _answer(lambda: api.put_user(request.path_params["name"], request.json()))
+
+
+def delete_user(backend: MLBackend, request: ApiRequest) -> Answer:
+    api = _api(backend, request, "internalusers")
+    return _answer(lambda: api.delete_user(request.path_params["name"]))
+
+
+def get_roles(backend: MLBackend, request: ApiRequest) -> Answer:
+    api = _api(backend, request, "roles")
+    return _answer(lambda: api.get_roles(_name(request)))
+
+
+def put_role(backend: MLBackend, request: ApiRequest) -> Answer:
+    api = _api(backend, request, "roles")
+    return _answer(lambda: api.put_role(request.path_params["name"], request.json()))
+
+
+def delete_role(backend: MLBackend, request: ApiRequest) -> Answer:
+    api = _api(backend, request, "roles")
+    return _answer(lambda: api.delete_role(request.path_params["name"]))
+
+
+def get_mappings(backend: MLBackend, request: ApiRequest) -> Answer:
+    api = _api(backend, request, "rolesmapping")
+    return _answer(lambda: api.get_mappings(_name(request)))
+
+
+def put_mapping(backend: MLBackend, request: ApiRequest) -> Answer:
+    api = _api(backend, request, "rolesmapping")
+    return _answer(lambda: api.put_mapping(request.path_params["name"], request.json()))
+
+
+def delete_mapping(backend: MLBackend, request: ApiRequest) -> Answer:
+    api = _api(backend, request, "rolesmapping")
+    return _answer(lambda: api.delete_mapping(request.path_params["name"]))
+
+
+def get_authinfo(backend: MLBackend, request: ApiRequest) -> Answer:
+    return 200, authinfo(request.user)
+
+
+def get_account(backend: MLBackend, request: ApiRequest) -> Answer:
+    return 200, account(request.user, backend.security)
