@@ -20,8 +20,9 @@ def cluster_url() -> Iterator[str]:
 
 @pytest.mark.parametrize(("arguments", "message"), [
     (["--ml-backend=url"], "ERROR: --ml-backend=url needs --ml-url (or ml_url in the ini file)"),
-    (["--ml-security"], "ERROR: --ml-security starts the container with security on; it needs "
-                        "--ml-backend=container (the emulator's Security plugin is not built yet)"),
+    (["--ml-backend=url", "--ml-url=http://127.0.0.1:9", "--ml-security"],
+     "ERROR: --ml-security configures a node the plugin starts; for --ml-backend=url give the cluster's credentials "
+     "with --ml-user and --ml-password"),
     (["--ml-name-prefix=Bad Prefix"], "ERROR: --ml-name-prefix must be 1-32 lowercase letters, digits, '-' or '_' "
                                       "starting with a letter or digit, not 'Bad Prefix'"),
     (["--ml-transport=http", "--ml-backend=emulator"], "ERROR: --ml-transport=http contradicts --ml-backend=emulator"),
@@ -116,3 +117,22 @@ def test_xdist_workers_share_the_run_id_and_name_resources_apart(pytester: pytes
     assert {entry["worker"] for entry in seen} == {"gw0", "gw1"}
     for entry in seen:
         assert entry["name"].startswith("mlconf-") and f"-{entry['worker']}-group-" in entry["name"]
+
+
+SECURED_TEST = '''
+import requests
+
+def test_clients_are_the_admin(ml_client, ml_backend):
+    assert ml_client.transport.perform_request("GET", "/_plugins/_security/authinfo")["user_name"] == "admin"
+
+def test_raw_http_needs_credentials(ml_url):
+    assert requests.get(ml_url).status_code == 401
+    assert requests.get(ml_url, auth=("admin", "Adm1n-Passw0rd!")).status_code == 200
+'''
+
+
+def test_the_emulator_with_security_on_is_used_as_its_admin(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(test_secured=SECURED_TEST)
+    result = pytester.runpytest_subprocess("--ml-backend=http", "--ml-security", "--ml-admin-password",
+                                           "Adm1n-Passw0rd!", "-p", "no:cacheprovider")
+    result.assert_outcomes(passed=2)

@@ -64,8 +64,10 @@ class EmulatorBackend:
     is_emulator = True
 
     def __init__(self, emulator: Emulator, transport: str = "inprocess", host: str = "127.0.0.1",
-                 names: RunNames | None = None) -> None:
+                 names: RunNames | None = None, auth: tuple[str, str] | None = None) -> None:
         self.emulator = emulator
+        # With the emulator's Security plugin on, the clients are the admin user.
+        self.auth = auth
         self.transport = transport
         self.name = "http" if transport == "http" else "emulator"
         self.host = host
@@ -86,15 +88,16 @@ class EmulatorBackend:
         return self.server.url
 
     def client(self) -> Any:
+        extra = {"http_auth": self.auth} if self.auth else {}
         if self.transport == "http":
             from opensearchpy import OpenSearch
 
-            return OpenSearch(hosts=[self.url])
-        return self.emulator.client()
+            return OpenSearch(hosts=[self.url], **extra)
+        return self.emulator.client(**extra)
 
     def info(self) -> dict[str, Any]:
         if self._info is None:
-            client = self.emulator.client()
+            client = self.client()
             try:
                 self._info = dict(client.info())
             finally:

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from .. import DEFAULT_VERSION, Emulator
+from ..domain.security import DEFAULT_ADMIN_PASSWORD
 from .backends import Backend, ClusterBackend, ContainerBackend, EmulatorBackend
 from .container import DEFAULT_JAVA_OPTS, DEFAULT_START_TIMEOUT, container_spec, start_container
 from .naming import DEFAULT_PREFIX, RunNames, validate_prefix
@@ -38,7 +39,10 @@ def add_options(parser: pytest.Parser) -> None:
     group.addoption("--ml-image", default=None,
                     help="Docker image for --ml-backend=container (default opensearchproject/opensearch:<version>)")
     group.addoption("--ml-security", action="store_true", default=False,
-                    help="start the container with the Security plugin on (HTTPS, a generated strong admin password)")
+                    help="the Security plugin on: the emulator with basic auth and an admin user, or the container "
+                         "with HTTPS and a generated strong admin password")
+    group.addoption("--ml-admin-password", default=None,
+                    help="the emulator's admin password with --ml-security (default admin)")
     group.addoption("--ml-start-timeout", type=float, default=None,
                     help=f"seconds to wait for the container to be ready (default {DEFAULT_START_TIMEOUT:.0f})")
     group.addoption("--ml-java-opts", default=None, help=f"OPENSEARCH_JAVA_OPTS of the container ({DEFAULT_JAVA_OPTS})")
@@ -84,6 +88,7 @@ class HarnessOptions:
     ca_certs: str | None
     image: str | None
     security: bool
+    admin_password: str | None
     start_timeout: float
     java_opts: str
     ryuk_disabled: bool
@@ -104,9 +109,9 @@ class HarnessOptions:
         url = _pick(config, "--ml-url", "ml_url")
         if backend == "url" and not url:
             raise pytest.UsageError("--ml-backend=url needs --ml-url (or ml_url in the ini file)")
-        if config.getoption("--ml-security") and backend != "container":
-            raise pytest.UsageError("--ml-security starts the container with security on; it needs "
-                                    "--ml-backend=container (the emulator's Security plugin is not built yet)")
+        if config.getoption("--ml-security") and backend == "url":
+            raise pytest.UsageError("--ml-security configures a node the plugin starts; for --ml-backend=url give the "
+                                    "cluster's credentials with --ml-user and --ml-password")
         try:
             prefix = validate_prefix(_pick(config, "--ml-name-prefix", "ml_name_prefix"))
         except ValueError as error:
@@ -124,6 +129,7 @@ class HarnessOptions:
             password=config.getoption("--ml-password") or os.environ.get(PASSWORD_ENV),
             verify_certs=not config.getoption("--ml-no-verify-certs"), ca_certs=config.getoption("--ml-ca-certs"),
             image=_pick(config, "--ml-image", "ml_image"), security=bool(config.getoption("--ml-security")),
+            admin_password=config.getoption("--ml-admin-password"),
             start_timeout=DEFAULT_START_TIMEOUT if timeout is None else timeout,
             java_opts=config.getoption("--ml-java-opts") or DEFAULT_JAVA_OPTS, ryuk_disabled=ryuk_disabled,
             name_prefix=prefix, allow_existing=bool(config.getoption("--ml-allow-existing")),
@@ -163,7 +169,10 @@ def make_backend(options: HarnessOptions, names: RunNames) -> Backend:
     :class:`~.container.DockerUnavailable` when there is no Docker daemon."""
     if options.is_emulator:
         transport = "http" if options.backend == "http" else "inprocess"
-        return EmulatorBackend(Emulator(version=options.version), transport, options.host, names=names)
+        password = options.admin_password or DEFAULT_ADMIN_PASSWORD
+        emulator = Emulator(version=options.version, security=options.security, admin_password=password)
+        return EmulatorBackend(emulator, transport, options.host, names=names,
+                               auth=("admin", password) if options.security else None)
     if options.backend == "url":
         return cluster_backend(options, names)
     spec = container_spec(options.version, options.image, security=options.security,
