@@ -191,3 +191,40 @@ def apply_update(source: dict[str, Any], user: User, request: AccessRequest) -> 
         source["backend_roles"] = list(request.backend_roles)
     if request.add_all_backend_roles is True:
         source["backend_roles"] = list(user.backend_roles)
+
+
+def connector_permitted(user: User | None, source: dict[str, Any], setting_on: bool) -> bool:
+    """``ConnectorAccessControlHelper.hasPermission``."""
+    if not enforced(user, setting_on):
+        return True
+    assert user is not None
+    access = source.get("access")
+    if not source.get("owner") or access == PUBLIC:
+        return True
+    if access == PRIVATE:
+        return is_owner(user, source)
+    return access == RESTRICTED and bool(set(source.get("backend_roles") or []) & set(user.backend_roles))
+
+
+def connector_create(user: User, request: AccessRequest) -> tuple[str, list[str]]:
+    """``validateRequest4AccessControl`` of connector create: the mode and backend roles to store."""
+    roles, add_all = request.backend_roles or [], request.add_all_backend_roles is True
+    if user.is_admin and add_all:
+        raise illegal_argument("Admin can't add all backend roles")
+    mode = request.mode or (RESTRICTED if roles or add_all else PRIVATE)
+    if mode in (PUBLIC, PRIVATE) and (roles or add_all):
+        raise illegal_argument("You can specify backend roles only for a connector with the restricted access mode.")
+    if mode == RESTRICTED:
+        if add_all:
+            if roles:
+                raise illegal_argument(
+                    "You can't specify backend roles and add all backend roles to true at same time.")
+            if not user.backend_roles:
+                raise illegal_argument("You must have at least one backend role to create a connector.")
+            return mode, list(user.backend_roles)
+        if not roles:
+            raise illegal_argument("You must specify at least one backend role or make the connector public/private "
+                                   "for registering it.")
+        if not user.is_admin and not set(roles) <= set(user.backend_roles):
+            raise illegal_argument("You don't have the backend roles specified.")
+    return mode, roles

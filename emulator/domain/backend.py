@@ -14,7 +14,7 @@ from .model_groups import ModelGroups
 from .models import Models
 from .node import Node
 from .predict import Predictions
-from .security import Security
+from .security import Security, User
 from .settings import ClusterSettings
 from .store import CONNECTOR_INDEX, MODEL_INDEX, Store
 from .tasks import Tasks
@@ -67,5 +67,5 @@ class MLBackend:
         """Run the node's sync-up duties that depend on time (model TTL)."""
         self.models.undeploy_idle()
 
-    def update_connector(self, connector_id: str, body: Any) -> dict[str, Any]:
-        return self.connectors.update(connector_id, body, self.models.deployed_ids())
+    def update_connector(self, connector_id: str, body: Any, user: User | None = None) -> dict[str, Any]:
+        return self.connectors.update(connector_id, body, self.models.deployed_ids(), user)

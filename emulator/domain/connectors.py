@@ -10,11 +10,13 @@ from typing import Any
 
 from ..connectors.endpoints import check_connector_urls
 from ..connectors.support import refuse_unsupported
-from ..errors import LocatedError, illegal_argument, java_exception, parse_exception, status_exception
-from . import connector_input, fields
+from ..errors import LocatedError, illegal_argument, java_exception, ml_exception, parse_exception, status_exception
+from . import access, connector_input, fields
+from .access import AccessRequest
 from .context import MLContext
 from .ids import new_id, now_millis
 from .search import run_search
+from .security import User
 from .store import CONNECTOR_INDEX, MODEL_INDEX
 
 CAC_DISABLED = (
@@ -52,7 +54,14 @@ class Connectors:
         if not self.ctx.remote_inference_enabled():
             raise status_exception(REMOTE_INFERENCE_DISABLED, 400)
 
-    def create(self, body: Any) -> dict[str, Any]:
+    def controlled(self, user: User | None) -> bool:
+        """Connector access control applies: a caller (security on) and the setting on."""
+        return user is not None and self.ctx.settings.get_bool("connector_access_control_enabled")
+
+    def permitted(self, source: dict[str, Any], user: User | None) -> bool:
+        return access.connector_permitted(user, source, self.controlled(user))
+
+    def create(self, body: Any, user: User | None = None) -> dict[str, Any]:
         self._require_remote_inference()
         if body is None:
             raise java_exception("i_o_exception", "Create Connector request has empty body")
@@ -77,11 +86,18 @@ class Connectors:
             raise illegal_argument("No actions configured for this connector")
         trusted = self.ctx.settings.get_list("trusted_connector_endpoints_regex")
         check_connector_urls(actions, parsed["parameters"], trusted)
-        if connector_input.access_fields_given(parsed):
+        requested = AccessRequest.parse(parsed, lower_first=False)
+        owned: dict[str, Any] = {}
+        if self.controlled(user):
+            assert user is not None
+            mode, roles = access.connector_create(user, requested)
+            owned = {"backend_roles": roles or None, "owner": user.owner(), "access": mode}
+        elif requested.given:
             raise illegal_argument(CAC_DISABLED)
         refuse_unsupported(parsed)
         now = now_millis()
         source = {key: parsed.get(key) for key in _FIELD_ORDER if key in parsed}
+        source.update(owned)
         source["created_time"] = now
         source["last_updated_time"] = now
         source.pop("access_mode", None)
@@ -98,15 +114,18 @@ class Connectors:
             raise status_exception(missing_doc, 404)
         return doc.source
 
-    def get(self, connector_id: str) -> dict[str, Any]:
+    def get(self, connector_id: str, user: User | None = None) -> dict[str, Any]:
         source = self.stored(
             connector_id,
             missing_index="Failed to find connector",
             missing_doc=f"Failed to find connector with the provided connector id: {connector_id}",
         )
+        if not self.permitted(source, user):
+            raise status_exception("You don't have permission to access this connector", 403)
         return public_view(source)
 
-    def update(self, connector_id: str, body: Any, deployed_model_ids: set[str]) -> dict[str, Any]:
+    def update(self, connector_id: str, body: Any, deployed_model_ids: set[str],
+               user: User | None = None) -> dict[str, Any]:
         self._require_remote_inference()
         if body is None:
             raise parse_exception("Failed to update connector: Request body is empty")
@@ -125,6 +144,9 @@ class Connectors:
                 missing_index="Failed to find connector",
                 missing_doc=f"Failed to find connector with the provided connector id: {connector_id}",
             )
+            if not self.permitted(source, user):
+                raise illegal_argument(
+                    f"You don't have permission to update the connector, connector id: {connector_id}")
             merged = merge_connector(source, parsed)
             if "actions" in parsed and at_least("3.7"):
                 connector_input.validate_headers(merged.get("actions") or [], merged.get("protocol"))
@@ -148,8 +170,12 @@ class Connectors:
             doc = self.store.put(CONNECTOR_INDEX, connector_id, ordered(merged))
         return fields.write_response(CONNECTOR_INDEX, doc, "updated", forced_refresh=False)
 
-    def delete(self, connector_id: str) -> dict[str, Any]:
+    def delete(self, connector_id: str, user: User | None = None) -> dict[str, Any]:
         with self.store.lock:
+            existing = self.store.get(CONNECTOR_INDEX, connector_id) if self.store.index_exists(CONNECTOR_INDEX) \
+                else None
+            if existing is not None and not self.permitted(existing.source, user):
+                raise ml_exception("m_l_validation_exception", "You are not allowed to delete this connector")
             users = self.store.ids_where(MODEL_INDEX, "connector_id", connector_id)
             users = users[:_SEARCH_DEFAULT_SIZE]
             if users:
@@ -166,7 +192,9 @@ class Connectors:
                 return fields.write_response(CONNECTOR_INDEX, doc, "not_found", forced_refresh=True)
             return fields.write_response(CONNECTOR_INDEX, deleted, "deleted", forced_refresh=True)
 
-    def search(self, body: Any) -> dict[str, Any]:
+    def search(self, body: Any, user: User | None = None) -> dict[str, Any]:
+        if self.controlled(user) and user is not None and not user.is_admin:
+            body = access.narrowed(body, user)
         return run_search(
             CONNECTOR_INDEX,
             self.store.documents(CONNECTOR_INDEX),

@@ -34,7 +34,7 @@ from .ids import new_id, now_millis
 from .model_groups import ModelGroups
 from .search import SearchPhaseExecutionError, run_search
 from .security import User
-from .store import MODEL_GROUP_INDEX, MODEL_INDEX
+from .store import CONNECTOR_INDEX, MODEL_GROUP_INDEX, MODEL_INDEX
 from .tasks import Tasks
 from .validation import validate_fields
 
@@ -163,9 +163,16 @@ class Models:
             )
         with self.store.lock:
             group_id = parsed.get("model_group_id")
+            found_by_name = False
             if not group_id:
                 group_id = self.groups.find_by_name(parsed["name"])
-            self._validate_remote_connector(parsed)
+                found_by_name = group_id is not None
+            if group_id:
+                self.groups.check_access(group_id, user, illegal_argument(
+                    f"The name {{{parsed['name']}}} you provided is unavailable because it is used by another model "
+                    f"group with id {{{group_id}}} to which you do not have access. Please provide a different name."
+                    if found_by_name else "You don't have permissions to perform this operation on this model."))
+            self._validate_remote_connector(parsed, user)
             if not group_id:
                 group_id = self.groups.create(
                     name=parsed["name"], description=parsed.get("description"),
@@ -204,9 +211,14 @@ class Models:
                 pass
         return {"task_id": task_id, "status": "CREATED", "model_id": model_id}
 
-    def _validate_remote_connector(self, parsed: dict[str, Any]) -> None:
+    def _validate_remote_connector(self, parsed: dict[str, Any], user: User | None = None) -> None:
         connector_id = parsed.get("connector_id")
         if connector_id and connector_id.strip():
+            if self.connectors.controlled(user) and self.store.index_exists(CONNECTOR_INDEX):
+                doc = self.store.get(CONNECTOR_INDEX, connector_id)
+                if doc is not None and not self.connectors.permitted(doc.source, user):
+                    raise illegal_argument(
+                        f"You don't have permission to use the connector provided, connector id: {connector_id}")
             if parsed.get("interface") is None:
                 self.connectors.stored(
                     connector_id, missing_index="Failed to find connector",

@@ -144,23 +144,23 @@ def search_model_groups(backend: MLBackend, request: ApiRequest) -> Answer:
 # -- connectors ---------------------------------------------------------------------------------------------------
 
 def create_connector(backend: MLBackend, request: ApiRequest) -> Answer:
-    return 200, backend.connectors.create(request.json())
+    return 200, backend.connectors.create(request.json(), request.user)
 
 
 def get_connector(backend: MLBackend, request: ApiRequest) -> Answer:
-    return 200, backend.connectors.get(request.path_params["connector_id"])
+    return 200, backend.connectors.get(request.path_params["connector_id"], request.user)
 
 
 def update_connector(backend: MLBackend, request: ApiRequest) -> Answer:
-    return 200, backend.update_connector(request.path_params["connector_id"], request.json())
+    return 200, backend.update_connector(request.path_params["connector_id"], request.json(), request.user)
 
 
 def delete_connector(backend: MLBackend, request: ApiRequest) -> Answer:
-    return 200, backend.connectors.delete(request.path_params["connector_id"])
+    return 200, backend.connectors.delete(request.path_params["connector_id"], request.user)
 
 
 def search_connectors(backend: MLBackend, request: ApiRequest) -> Answer:
-    return 200, backend.connectors.search(_search_body(request))
+    return 200, backend.connectors.search(_search_body(request), request.user)
 
 
 # -- models -------------------------------------------------------------------------------------------------------
