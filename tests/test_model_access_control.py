@@ -21,8 +21,11 @@ PEOPLE = {"alice": ["IT", "HR"], "tom": ["IT"], "fay": ["Finance"], "nora": []}
 
 def call(emulator: Emulator, user: str, method: str, path: str, body: Any = None) -> tuple[int, Any]:
     auth = ADMIN if user == "admin" else (user, f"{user}-Passw0rd!")
+    path, _, query = path.partition("?")
+    params = dict(pair.split("=", 1) for pair in query.split("&")) if query else None
     try:
-        return 200, emulator.client(http_auth=auth).transport.perform_request(method, path, body=body)
+        return 200, emulator.client(http_auth=auth).transport.perform_request(method, path, params=params,
+                                                                              body=body)
     except TransportError as error:
         return int(error.status_code), error.info
 
@@ -187,3 +190,88 @@ def test_the_owner_changes_a_group_to_restricted_and_the_team_gets_in() -> None:
     assert call(emulator, "alice", "PUT", f"{GROUPS}/{group_id}", {"access_mode": "private"}) == (
         200, {"status": "Updated"})
     assert call(emulator, "tom", "GET", f"{GROUPS}/{group_id}")[0] == 403
+
+
+@pytest.fixture(scope="module")
+def models() -> tuple[Emulator, dict[str, str]]:
+    """alice's deployed chat model in each of her three groups, the vendor answering in-process."""
+    import responses
+
+    from emulator.vendors.responses_adapter import session_for
+    from tests import builders
+
+    emulator = make_cluster()
+    vendor = responses.RequestsMock(assert_all_requests_are_fired=False)
+    vendor.post(builders.OPENAI_URL, json=builders.OPENAI_CHAT_RESPONSE)
+    emulator.session = session_for(vendor)
+    connector_id = call(emulator, "alice", "POST", "/_plugins/_ml/connectors/_create",
+                        builders.connector())[1]["connector_id"]
+    ids = {}
+    for mode, extra in (("public", {}), ("private", {}), ("restricted", {"backend_roles": ["IT"]})):
+        group_id = call(emulator, "alice", "POST", f"{GROUPS}/_register",
+                        {"name": f"{mode}-models", "access_mode": mode, **extra})[1]["model_group_id"]
+        status, model = call(emulator, "alice", "POST", "/_plugins/_ml/models/_register?deploy=true", {
+            "name": f"{mode}-chat", "function_name": "remote", "model_group_id": group_id,
+            "connector_id": connector_id})
+        assert status == 200, model
+        ids[mode] = model["model_id"]
+    return emulator, ids
+
+
+NO_MODEL = "User doesn't have privilege to perform this operation on this model"
+PREDICT_BODY = {"parameters": {"messages": [{"role": "user", "content": "Hello!"}]}}
+
+
+@pytest.mark.parametrize(("user", "mode"), sorted(SEES))
+@pytest.mark.parametrize("operation", ["get", "predict", "deploy", "update", "undeploy"])
+def test_model_operations_follow_the_group(models: tuple[Emulator, dict[str, str]], user: str, mode: str,
+                                           operation: str) -> None:
+    emulator, ids = models
+    model_id = ids[mode]
+    path = f"/_plugins/_ml/models/{model_id}"
+    request = {"get": ("GET", path, None), "predict": ("POST", f"{path}/_predict", PREDICT_BODY),
+               "deploy": ("POST", f"{path}/_deploy", None),
+               "update": ("PUT", path, {"description": f"edited by {user}"}),
+               "undeploy": ("POST", f"{path}/_undeploy", None)}[operation]
+    status, answer = call(emulator, user, *request)
+    if operation == "undeploy" and status == 200:
+        call(emulator, "admin", "POST", f"{path}/_deploy")  # the next cells expect it deployed
+    if SEES[(user, mode)]:
+        assert status == 200, answer
+    elif operation == "undeploy":
+        assert (status, answer) == error(f"No permission to undeploy model {model_id}")
+    elif operation == "update":
+        assert (status, answer) == error(f"{NO_MODEL}, model ID {model_id}", "status_exception", 403)
+    else:
+        assert (status, answer) == error(NO_MODEL, "status_exception", 403)
+
+
+@pytest.mark.parametrize("user", ["admin", *PEOPLE])
+def test_model_search_shows_the_models_of_visible_groups(models: tuple[Emulator, dict[str, str]],
+                                                         user: str) -> None:
+    emulator, _ = models
+    status, answer = call(emulator, user, "POST", "/_plugins/_ml/models/_search", {"query": {"match_all": {}}})
+    assert status == 200
+    seen = sorted(hit["_source"]["name"].split("-")[0] for hit in answer["hits"]["hits"])
+    assert seen == sorted(mode for (who, mode), sees in SEES.items() if who == user and sees)
+
+
+def test_undeploying_several_models_at_once_is_refused_with_access_control_on(
+        models: tuple[Emulator, dict[str, str]]) -> None:
+    emulator, ids = models
+    assert call(emulator, "admin", "POST", "/_plugins/_ml/models/_undeploy",
+                {"model_ids": [ids["public"], ids["private"]]}) == error("only support undeploy one model")
+
+
+@pytest.mark.parametrize("user", ["tom", "fay"])
+def test_deleting_a_model_of_a_private_group_is_the_owners(user: str) -> None:
+    emulator = make_cluster()
+    group_id = call(emulator, "alice", "POST", f"{GROUPS}/_register", {"name": "mine"})[1]["model_group_id"]
+    from tests import builders
+
+    model_id = call(emulator, "alice", "POST", "/_plugins/_ml/models/_register", {
+        "name": "chat", "function_name": "remote", "model_group_id": group_id,
+        "connector": builders.connector()})[1]["model_id"]
+    assert call(emulator, user, "DELETE", f"/_plugins/_ml/models/{model_id}") == error(NO_MODEL, "status_exception",
+                                                                                        403)
+    assert call(emulator, "alice", "DELETE", f"/_plugins/_ml/models/{model_id}")[1]["result"] == "deleted"

@@ -83,21 +83,29 @@ def search_filter(user: User) -> dict[str, Any]:
     ]}}
 
 
-def narrowed(body: Any, user: User) -> Any:
-    """A search body whose query is ANDed with :func:`search_filter` as ``addUserBackendRolesFilter`` does:
-    the filter alone without a query, added to a ``bool`` query's filters, or beside any other query."""
+def narrowed(body: Any, user: User, only: dict[str, Any] | None = None) -> Any:
+    """A search body whose query is ANDed with ``only`` (default :func:`search_filter`) as
+    ``addUserBackendRolesFilter`` does: the filter alone without a query, added to a ``bool`` query's
+    filters, or beside any other query."""
     if not isinstance(body, dict):
         return body
+    restriction = only if only is not None else search_filter(user)
     query = body.get("query")
     if query is None:
-        return {**body, "query": search_filter(user)}
+        return {**body, "query": restriction}
     if isinstance(query, dict) and list(query) == ["bool"] and isinstance(query["bool"], dict):
         inner = dict(query["bool"])
         existing = inner.get("filter")
         filters = existing if isinstance(existing, list) else ([existing] if existing is not None else [])
-        inner["filter"] = [*filters, search_filter(user)]
+        inner["filter"] = [*filters, restriction]
         return {**body, "query": {"bool": inner}}
-    return {**body, "query": {"bool": {"must": [query], "filter": [search_filter(user)]}}}
+    return {**body, "query": {"bool": {"must": [query], "filter": [restriction]}}}
+
+
+def models_in_groups(group_ids: list[str]) -> dict[str, Any]:
+    """What a non-admin's model search is narrowed to: models of the groups they may see, or of no group."""
+    return {"bool": {"should": [{"terms": {"model_group_id": group_ids}},
+                                {"bool": {"must_not": [{"exists": {"field": "model_group_id"}}]}}]}}
 
 
 def model_group_register(user: User, request: AccessRequest) -> tuple[str, list[str]]:

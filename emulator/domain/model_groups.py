@@ -167,6 +167,13 @@ class ModelGroups:
         if not access.has_access(user, source, True):
             raise denial
 
+    def visible_ids(self, user: User) -> list[str] | None:
+        """Ids of the groups a non-admin may see (None: no group index, so nothing is gated)."""
+        if not self.store.index_exists(MODEL_GROUP_INDEX):
+            return None
+        found = self._search(access.narrowed({"size": 10000, "_source": False}, user))
+        return [hit["_id"] for hit in found["hits"]["hits"]]
+
     def search(self, body: Any, user: User | None = None) -> dict[str, Any]:
         if self.controlled(user) and user is not None and not user.is_admin:
             body = access.narrowed(body, user)

@@ -25,7 +25,7 @@ from ..errors import (
     parse_exception,
     status_exception,
 )
-from . import connector_input, fields, model_input
+from . import access, connector_input, fields, model_input
 from .access import AccessRequest
 from .connectors import REMOTE_INFERENCE_DISABLED, Connectors, merge_connector
 from .connectors import ordered as connector_order
@@ -38,6 +38,7 @@ from .store import CONNECTOR_INDEX, MODEL_GROUP_INDEX, MODEL_INDEX
 from .tasks import Tasks
 from .validation import validate_fields
 
+NO_MODEL_PRIVILEGE = "User doesn't have privilege to perform this operation on this model"
 _FIELD_ORDER = (
     "name", "model_group_id", "algorithm", "model_version", "model_content", "user", "description",
     "model_format", "model_state", "model_content_size_in_bytes", "model_content_hash_value", "model_config",
@@ -247,15 +248,26 @@ class Models:
 
     # -- read ------------------------------------------------------------------------------------------------
 
-    def get(self, model_id: str) -> dict[str, Any]:
+    def check_access(self, source: dict[str, Any], user: User | None, denial: Exception | None = None) -> None:
+        """``validateModelGroupAccess`` on the model's group (a model without a group is open to all)."""
+        group_id = source.get("model_group_id")
+        if group_id:
+            self.groups.check_access(group_id, user, denial or status_exception(NO_MODEL_PRIVILEGE, 403))
+
+    def get(self, model_id: str, user: User | None = None) -> dict[str, Any]:
         if not self.store.index_exists(MODEL_INDEX):
             raise status_exception("Fail to find model", 404)
         source = self.store.view(MODEL_INDEX, model_id)
         if source is None:
             raise status_exception(f"Failed to find model with the provided model id: {model_id}", 404)
+        self.check_access(source, user)
         return public_view(source)
 
-    def search(self, body: Any) -> dict[str, Any]:
+    def search(self, body: Any, user: User | None = None) -> dict[str, Any]:
+        if self.groups.controlled(user) and user is not None and not user.is_admin:
+            visible = self.groups.visible_ids(user)
+            if visible is not None:
+                body = access.narrowed(body, user, access.models_in_groups(visible))
         docs = [d for d in self.store.documents(MODEL_INDEX) if not d.source.get("is_hidden")]
         try:
             return self._search(docs, body)
@@ -271,7 +283,7 @@ class Models:
 
     # -- update / delete -------------------------------------------------------------------------------------
 
-    def update(self, model_id: str, body: Any) -> dict[str, Any]:
+    def update(self, model_id: str, body: Any, user: User | None = None) -> dict[str, Any]:
         if body is None:
             raise parse_exception("Update model request has empty body")
         body = fields.require_object(body, "update model")
@@ -298,6 +310,7 @@ class Models:
                 raise status_exception(
                     f"Model is deploying. Please wait for the model to complete deployment. model ID {model_id}", 409
                 )
+            self.check_access(source, user, status_exception(f"{NO_MODEL_PRIVILEGE}, model ID {model_id}", 403))
             if source.get("algorithm") not in ("TEXT_EMBEDDING", "REMOTE"):
                 raise status_exception(
                     f"The function category {source.get('algorithm')} is not supported at this time.", 403
@@ -376,11 +389,12 @@ class Models:
                 )
         return update
 
-    def delete(self, model_id: str) -> dict[str, Any]:
+    def delete(self, model_id: str, user: User | None = None) -> dict[str, Any]:
         with self.store.lock:
             doc = self.store.get(MODEL_INDEX, model_id) if self.store.index_exists(MODEL_INDEX) else None
             if doc is None:
                 raise status_exception("Failed to find model", 404)
+            self.check_access(doc.source, user)
             if doc.source.get("model_state") in UNDELETABLE_STATES:
                 raise status_exception(
                     "Model cannot be deleted in deploying or deployed state. Try undeploy model first then delete", 400
@@ -391,13 +405,14 @@ class Models:
 
     # -- deploy / undeploy -----------------------------------------------------------------------------------
 
-    def deploy(self, model_id: str, body: Any) -> dict[str, Any]:
+    def deploy(self, model_id: str, body: Any, user: User | None = None) -> dict[str, Any]:
         node_ids = None
         if body is not None:
             body = fields.require_object(body, "deploy model")
             node_ids = fields.string_list(body, "node_ids")
         with self.store.lock:
             source = self.lookup(model_id)
+            self.check_access(source, user)
             if node_ids and not self.ctx.settings.get_bool("allow_custom_deployment_plan"):
                 raise illegal_argument("Don't allow custom deployment plan")
             if not self.ctx.remote_inference_enabled():
@@ -463,7 +478,7 @@ class Models:
         source["last_updated_time"] = now_millis()
         self.store.put(MODEL_INDEX, model_id, ordered(source), writes=writes)
 
-    def undeploy(self, model_id: str | None, body: Any) -> dict[str, Any]:
+    def undeploy(self, model_id: str | None, body: Any, user: User | None = None) -> dict[str, Any]:
         model_ids = [model_id] if model_id is not None else []
         if body is not None:
             body = fields.require_object(body, "undeploy model")
@@ -474,6 +489,13 @@ class Models:
             model_ids = fields.string_list(body, "model_ids") or model_ids
         if not model_ids:
             raise illegal_argument("Must set specific model ids to undeploy")
+        if len(model_ids) == 1:
+            source = self.store.view(MODEL_INDEX, model_ids[0]) if self.store.index_exists(MODEL_INDEX) else None
+            if source is not None:
+                self.check_access(source, user, illegal_argument(f"No permission to undeploy model {model_ids[0]}"))
+        elif self.ctx.settings.get_bool("model_access_control_enabled"):
+            # With several models the plugin cannot tell which ones the caller may use.
+            raise illegal_argument("only support undeploy one model")
         node = self.ctx.node.node_id
         stats: dict[str, str] = {}
         with self.store.lock:

@@ -25,6 +25,8 @@ from .connectors import REMOTE_INFERENCE_DISABLED
 from .context import MLContext
 from .model_input import function_name
 from .models import Models
+from .security import User
+from .store import MODEL_INDEX
 
 
 class Predictions:
@@ -42,7 +44,8 @@ class Predictions:
         """A fresh node: Jayway's path cache starts empty (cached paths keep state between reads)."""
         jsonpath.compile_path.cache_clear()
 
-    def predict(self, model_id: str, body: Any, algorithm: str | None = None) -> dict[str, Any]:
+    def predict(self, model_id: str, body: Any, algorithm: str | None = None,
+                user: User | None = None) -> dict[str, Any]:
         """``RestMLPredictionAction`` then the transport action and task runner, for a remote model."""
         cached = self.models.deployed(model_id)
         if cached is not None:
@@ -59,6 +62,10 @@ class Predictions:
                 # Parsed after an asynchronous model lookup, whose failure handler answers 404 for everything.
                 raise error.with_status(404) from None
         dataset, action_type = request
+        if user is not None:
+            stored = self.ctx.store.view(MODEL_INDEX, model_id) if self.ctx.store.index_exists(MODEL_INDEX) else None
+            if stored is not None:
+                self.models.check_access(stored, user)
         if cached is not None and not cached.enabled:
             # The plugin checks the flag in its model cache only; an undeployed model is not in it yet.
             raise status_exception("Model is disabled.", 403)

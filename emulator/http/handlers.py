@@ -171,32 +171,32 @@ def register_model(backend: MLBackend, request: ApiRequest) -> Answer:
 
 def get_model(backend: MLBackend, request: ApiRequest) -> Answer:
     _bool_param(request, "return_content")
-    return 200, backend.models.get(request.path_params["model_id"])
+    return 200, backend.models.get(request.path_params["model_id"], request.user)
 
 
 def update_model(backend: MLBackend, request: ApiRequest) -> Answer:
-    return 200, backend.models.update(request.path_params["model_id"], request.json())
+    return 200, backend.models.update(request.path_params["model_id"], request.json(), request.user)
 
 
 def delete_model(backend: MLBackend, request: ApiRequest) -> Answer:
-    return 200, backend.models.delete(request.path_params["model_id"])
+    return 200, backend.models.delete(request.path_params["model_id"], request.user)
 
 
 def search_models(backend: MLBackend, request: ApiRequest) -> Answer:
-    return 200, backend.models.search(_search_body(request))
+    return 200, backend.models.search(_search_body(request), request.user)
 
 
 def deploy_model(backend: MLBackend, request: ApiRequest) -> Answer:
-    return 200, backend.models.deploy(request.path_params["model_id"], request.json())
+    return 200, backend.models.deploy(request.path_params["model_id"], request.json(), request.user)
 
 
 def undeploy_model(backend: MLBackend, request: ApiRequest) -> Answer:
-    return 200, backend.models.undeploy(request.path_params.get("model_id"), request.json())
+    return 200, backend.models.undeploy(request.path_params.get("model_id"), request.json(), request.user)
 
 
 def predict(backend: MLBackend, request: ApiRequest) -> Answer:
     return 200, backend.predictions.predict(
-        request.path_params["model_id"], request.json(), request.path_params.get("algorithm")
+        request.path_params["model_id"], request.json(), request.path_params.get("algorithm"), request.user
     )
 
 
