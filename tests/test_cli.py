@@ -60,3 +60,24 @@ def test_port_in_use_is_a_clear_error() -> None:
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+def test_security_flag_starts_a_node_with_basic_auth_and_the_given_admin_password() -> None:
+    process, url = start("--security", "--admin-password", "Adm1n-Passw0rd!")
+    try:
+        assert requests.get(url, timeout=5).status_code == 401
+        assert requests.get(url, auth=("admin", "admin"), timeout=5).status_code == 401
+        admin = ("admin", "Adm1n-Passw0rd!")
+        assert requests.put(f"{url}/_plugins/_security/api/internalusers/ana", auth=admin, timeout=5,
+                            json={"password": "Ana-Passw0rd!", "backend_roles": ["IT"]}).status_code == 201
+        requests.put(f"{url}/_plugins/_security/api/rolesmapping/ml_read_access", auth=admin, timeout=5,
+                     json={"users": ["ana"]})
+        ana = ("ana", "Ana-Passw0rd!")
+        assert requests.get(f"{url}/_plugins/_security/authinfo", auth=ana, timeout=5).json()["roles"] == [
+            "ml_read_access"]
+        refused = requests.post(f"{url}/_plugins/_ml/model_groups/_register", auth=ana, json={"name": "g"}, timeout=5)
+        assert refused.status_code == 403
+        assert refused.json()["error"]["type"] == "security_exception"
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
