@@ -7,6 +7,8 @@ import io
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from opensearchpy import TransportError
 
 from emulator import Emulator
@@ -15,6 +17,7 @@ ADMIN = ("admin", "admin")
 USERS = "/_plugins/_security/api/internalusers"
 MAPPINGS = "/_plugins/_security/api/rolesmapping"
 GROUPS = "/_plugins/_ml/model_groups"
+SHARED = Emulator(security=True)
 
 
 def raw(emulator: Emulator, method: str, path: str, auth: tuple[str, str] | None = None,
@@ -163,3 +166,15 @@ def test_authinfo_and_account_describe_the_caller(secured: Emulator) -> None:
 def test_reset_returns_to_the_admin_alone(secured: Emulator) -> None:
     secured.reset()
     assert list(call(secured, ADMIN, "GET", USERS)[1]) == ["admin"]
+
+
+@given(st.one_of(st.text(max_size=60), st.binary(max_size=40).map(
+    lambda raw: "Basic " + base64.b64encode(raw).decode())))
+@settings(max_examples=150, deadline=None)
+def test_any_authorization_header_is_either_the_admin_or_401(authorization: str) -> None:
+    status, headers, body = raw(SHARED, "GET", "/", authorization=authorization)
+    if authorization.strip() in ("Basic YWRtaW46YWRtaW4=", "basic YWRtaW46YWRtaW4="):
+        assert status == 200
+    else:
+        assert (status, body, headers["WWW-Authenticate"]) == (401, b"Unauthorized",
+                                                               'Basic realm="OpenSearch Security"')
