@@ -132,14 +132,21 @@ def test_users_are_created_replaced_read_without_their_hash_and_deleted() -> Non
     assert sorted(call(emulator, ADMIN, "GET", "/_opendistro/_security/api/internalusers")[1]) == ["admin", "carol"]
     assert call(emulator, ADMIN, "DELETE", f"{USERS}/carol") == (200, {"status": "OK", "message": "'carol' deleted."})
     assert call(emulator, ADMIN, "GET", f"{USERS}/carol") == (404, {"status": "NOT_FOUND",
-                                                                    "message": "'carol' not found."})
+                                                                    "message": "user 'carol' not found."})
     assert raw(emulator, "GET", "/_plugins/_security/authinfo", ("carol", "Sec0nd-Passw0rd!"))[0] == 401
 
 
 @pytest.mark.parametrize(("path", "body", "status", "answer"), [
-    (f"{USERS}/dave", {"backend_roles": []}, 400,
-     {"status": "error", "message": "Please specify either 'hash' or 'password' when creating a new internal user."}),
-    (f"{USERS}/dave", {"password": "short"}, 400, {"status": "error", "message": "Weak password"}),
+    (f"{USERS}/dave", {"backend_roles": []}, 400, {
+        "status": "BAD_REQUEST", "message": "Please specify either 'hash' or 'password' when creating a new internal "
+                                            "user."}),
+    (f"{USERS}/dave", {"password": "password123"}, 400, {"status": "error", "reason": "Weak password"}),
+    (f"{USERS}/dave", {"password": "Fir5t-Passw0rd!", "roles": ["x"]}, 400,
+     {"status": "error", "reason": "Invalid configuration", "invalid_keys": {"keys": "roles"}}),
+    (f"{USERS}/dave", {"password": "Fir5t-Passw0rd!", "backend_roles": "IT"}, 400,
+     {"status": "error", "reason": "Wrong datatype", "backend_roles": "Array expected"}),
+    ("/_plugins/_security/api/roles/all_access", {"cluster_permissions": ["*"]}, 403,
+     {"status": "FORBIDDEN", "message": "Resource 'all_access' is static."}),
     (f"{USERS}/admin", {"password": "An0ther-Passw0rd!"}, 403,
      {"status": "FORBIDDEN", "message": "Resource 'admin' is reserved."}),
     (f"{MAPPINGS}/no_such_role", {"users": ["x"]}, 404,

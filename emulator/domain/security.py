@@ -210,35 +210,76 @@ class Security:
 
 
 class SecurityApiError(Exception):
-    """A Security REST API refusal: ``{"status": <status_text>, "message": ...}`` with an HTTP status."""
+    """A Security REST API refusal: its HTTP status and the plugin's body for it."""
 
-    def __init__(self, http_status: int, status_text: str, message: str) -> None:
-        super().__init__(message)
+    def __init__(self, http_status: int, body: dict[str, Any]) -> None:
+        super().__init__(body.get("message") or body.get("reason"))
         self.http_status = http_status
-        self.body = {"status": status_text, "message": message}
+        self.body = body
 
 
-_USER_FIELDS = {"password", "hash", "backend_roles", "attributes", "opendistro_security_roles", "description"}
-_ROLE_FIELDS = {"cluster_permissions", "index_permissions", "tenant_permissions", "description"}
-_MAPPING_FIELDS = {"backend_roles", "hosts", "users", "and_backend_roles", "description"}
+_STATUS_NAMES = {400: "BAD_REQUEST", 403: "FORBIDDEN", 404: "NOT_FOUND"}
+
+
+def _refusal(http_status: int, message: str) -> SecurityApiError:
+    """``Responses.payload``: ``{"status": <RestStatus name>, "message": ...}``."""
+    return SecurityApiError(http_status, {"status": _STATUS_NAMES[http_status], "message": message})
+
+
+def _invalid(reason: str, **details: Any) -> SecurityApiError:
+    """``RequestContentValidator``'s answer: ``{"status": "error", "reason": ...}`` and its details."""
+    return SecurityApiError(400, {"status": "error", "reason": reason, **details})
+
+
+_USER_FIELDS = {"password": str, "hash": str, "backend_roles": list, "attributes": dict,
+                "opendistro_security_roles": list, "description": str}
+_ROLE_FIELDS = {"cluster_permissions": list, "index_permissions": list, "tenant_permissions": list,
+                "description": str}
+_MAPPING_FIELDS = {"backend_roles": list, "hosts": list, "users": list, "and_backend_roles": list,
+                   "description": str}
+_EXPECTED = {str: "String expected", list: "Array expected", dict: "Object expected"}
+# The plugin's default password rule: zxcvbn score at least 3 ("strong"), not built on the user name.
+_STRONG = 3
+
+
+def _check_body(body: Any, allowed: dict[str, type]) -> dict[str, Any]:
+    if body is None:
+        raise _invalid("Request body required for this action.")
+    if not isinstance(body, dict):
+        raise _invalid("Could not parse content of request.")
+    unknown = sorted(set(body) - set(allowed))
+    if unknown:
+        raise _invalid("Invalid configuration", invalid_keys={"keys": ",".join(unknown)})
+    wrong = {key: _EXPECTED[kind] for key, kind in allowed.items() if key in body and not isinstance(body[key], kind)}
+    wrong.update({key: "Array expected" for key, kind in allowed.items() if kind is list and isinstance(
+        body.get(key), list) and not all(isinstance(item, str | dict) for item in body[key])})
+    if wrong:
+        raise _invalid("Wrong datatype", **wrong)
+    return body
 
 
 def _string_list(body: dict[str, Any], key: str) -> list[str]:
-    value = body.get(key, [])
-    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
-        raise SecurityApiError(400, "error", f"Wrong datatype for '{key}': expected an array of strings")
-    return list(value)
+    """A list field :func:`_check_body` has already type-checked."""
+    return [str(item) for item in body.get(key, [])]
 
 
-def _check_body(body: Any, allowed: set[str]) -> dict[str, Any]:
-    if body is None:
-        raise SecurityApiError(400, "error", "Request body required for this action.")
-    if not isinstance(body, dict):
-        raise SecurityApiError(400, "error", "Invalid JSON: the request body must be an object")
-    unknown = sorted(set(body) - allowed)
-    if unknown:
-        raise SecurityApiError(400, "error", f"Invalid configuration: unknown field(s) {unknown}")
-    return body
+_ZXCVBN_LOCK = threading.Lock()
+_MAX_PASSWORD = 100
+
+
+def _validate_password(username: str, password: str) -> None:
+    """``PasswordValidator.validate`` with the plugin's defaults (no minimum length, no regex)."""
+    import zxcvbn
+
+    if len(password) > _MAX_PASSWORD:
+        raise _invalid("Password is too long")
+    # zxcvbn keeps the user inputs in a module-level dictionary: one check at a time.
+    with _ZXCVBN_LOCK:
+        strength = zxcvbn.zxcvbn(password, [username], max_length=_MAX_PASSWORD)
+    if strength["score"] < _STRONG:
+        raise _invalid("Weak password")
+    if any(match.get("dictionary_name") == "user_inputs" for match in strength["sequence"]):
+        raise _invalid("Password is similar to user name")
 
 
 class SecurityConfigApi:
@@ -251,21 +292,15 @@ class SecurityConfigApi:
 
     def put_user(self, name: str, body: Any) -> tuple[int, dict[str, Any]]:
         body = _check_body(body, _USER_FIELDS)
+        password = body.get("password")
+        if isinstance(password, str):
+            _validate_password(name, password)
         with self.security.lock:
             current = self.security.users.get(name)
-            if current is not None and current.get("reserved"):
-                raise SecurityApiError(403, "FORBIDDEN", f"Resource '{name}' is reserved.")
-            password = body.get("password")
-            if password is not None and (not isinstance(password, str) or not password):
-                raise SecurityApiError(400, "error", "Wrong datatype for 'password': expected a non-empty string")
+            self._check_mutable(current, name)
             if password is None and current is None:
-                raise SecurityApiError(400, "error",
-                                       "Please specify either 'hash' or 'password' when creating a new internal user.")
-            if isinstance(password, str) and len(password) < 8:
-                raise SecurityApiError(400, "error", "Weak password")
+                raise _refusal(400, "Please specify either 'hash' or 'password' when creating a new internal user.")
             attributes = body.get("attributes", {})
-            if not isinstance(attributes, dict) or not all(isinstance(v, str) for v in attributes.values()):
-                raise SecurityApiError(400, "error", "Wrong datatype for 'attributes': expected an object of strings")
             entry = {"hash": hash_password(password) if isinstance(password, str) else current["hash"],  # type: ignore[index]
                      "reserved": False, "hidden": False,
                      "backend_roles": _string_list(body, "backend_roles"), "attributes": dict(attributes),
@@ -281,22 +316,20 @@ class SecurityConfigApi:
     def get_users(self, name: str | None) -> dict[str, Any]:
         with self.security.lock:
             if name is not None and name not in self.security.users:
-                raise SecurityApiError(404, "NOT_FOUND", f"'{name}' not found.")
+                raise _refusal(404, f"user '{name}' not found.")
             chosen = [name] if name is not None else sorted(self.security.users)
             # The stored hash is never answered.
             return {user: {**{k: copy.deepcopy(v) for k, v in self.security.users[user].items()}, "hash": ""}
                     for user in chosen}
 
     def delete_user(self, name: str) -> dict[str, Any]:
-        return self._delete(self.security.users, name)
+        return self._delete(self.security.users, name, "user")
 
     # -- roles and mappings ------------------------------------------------------------------------------
 
     def put_role(self, name: str, body: Any) -> tuple[int, dict[str, Any]]:
         body = _check_body(body, _ROLE_FIELDS)
         index_permissions = body.get("index_permissions", [])
-        if not isinstance(index_permissions, list) or not all(isinstance(p, dict) for p in index_permissions):
-            raise SecurityApiError(400, "error", "Wrong datatype for 'index_permissions': expected an array of objects")
         entry = {"reserved": False, "hidden": False, "cluster_permissions": _string_list(body, "cluster_permissions"),
                  "index_permissions": copy.deepcopy(index_permissions),
                  "tenant_permissions": copy.deepcopy(body.get("tenant_permissions", [])), "static": False}
@@ -305,16 +338,16 @@ class SecurityConfigApi:
         return self._put(self.security.roles, name, entry)
 
     def get_roles(self, name: str | None) -> dict[str, Any]:
-        return self._get(self.security.roles, name)
+        return self._get(self.security.roles, name, "role")
 
     def delete_role(self, name: str) -> dict[str, Any]:
-        return self._delete(self.security.roles, name)
+        return self._delete(self.security.roles, name, "role")
 
     def put_mapping(self, name: str, body: Any) -> tuple[int, dict[str, Any]]:
         body = _check_body(body, _MAPPING_FIELDS)
         with self.security.lock:
             if name not in self.security.roles:
-                raise SecurityApiError(404, "NOT_FOUND", f"role '{name}' not found.")
+                raise _refusal(404, f"role '{name}' not found.")
         entry = {"hosts": _string_list(body, "hosts"), "users": _string_list(body, "users"), "reserved": False,
                  "hidden": False, "backend_roles": _string_list(body, "backend_roles"),
                  "and_backend_roles": _string_list(body, "and_backend_roles")}
@@ -323,37 +356,48 @@ class SecurityConfigApi:
         return self._put(self.security.mappings, name, entry)
 
     def get_mappings(self, name: str | None) -> dict[str, Any]:
-        return self._get(self.security.mappings, name)
+        return self._get(self.security.mappings, name, "rolesmapping")
 
     def delete_mapping(self, name: str) -> dict[str, Any]:
-        return self._delete(self.security.mappings, name)
+        return self._delete(self.security.mappings, name, "rolesmapping")
 
     # -- shared ------------------------------------------------------------------------------------------
+
+    @staticmethod
+    def _check_mutable(current: dict[str, Any] | None, name: str) -> None:
+        """``entityImmutable``: hidden, then static, then reserved entries are refused (a basic-auth admin is
+        not the certificate admin who may change them)."""
+        if current is None:
+            return
+        if current.get("hidden"):
+            raise _refusal(404, f"Resource '{name}' is not available.")
+        if current.get("static"):
+            raise _refusal(403, f"Resource '{name}' is static.")
+        if current.get("reserved"):
+            raise _refusal(403, f"Resource '{name}' is reserved.")
 
     def _put(self, table: dict[str, dict[str, Any]], name: str, entry: dict[str, Any]) -> tuple[int, dict[str, Any]]:
         with self.security.lock:
             current = table.get(name)
-            if current is not None and current.get("reserved"):
-                raise SecurityApiError(403, "FORBIDDEN", f"Resource '{name}' is reserved.")
+            self._check_mutable(current, name)
             table[name] = entry
         if current is None:
             return 201, {"status": "CREATED", "message": f"'{name}' created."}
         return 200, {"status": "OK", "message": f"'{name}' updated."}
 
-    def _get(self, table: dict[str, dict[str, Any]], name: str | None) -> dict[str, Any]:
+    def _get(self, table: dict[str, dict[str, Any]], name: str | None, resource: str) -> dict[str, Any]:
         with self.security.lock:
             if name is not None and name not in table:
-                raise SecurityApiError(404, "NOT_FOUND", f"'{name}' not found.")
+                raise _refusal(404, f"{resource} '{name}' not found.")
             chosen = [name] if name is not None else sorted(table)
             return {key: copy.deepcopy(table[key]) for key in chosen}
 
-    def _delete(self, table: dict[str, dict[str, Any]], name: str) -> dict[str, Any]:
+    def _delete(self, table: dict[str, dict[str, Any]], name: str, resource: str) -> dict[str, Any]:
         with self.security.lock:
             current = table.get(name)
             if current is None:
-                raise SecurityApiError(404, "NOT_FOUND", f"'{name}' not found.")
-            if current.get("reserved") or current.get("static"):
-                raise SecurityApiError(403, "FORBIDDEN", f"Resource '{name}' is reserved.")
+                raise _refusal(404, f"{resource} '{name}' not found.")
+            self._check_mutable(current, name)
             del table[name]
         return {"status": "OK", "message": f"'{name}' deleted."}
 
