@@ -402,11 +402,10 @@ class SecurityConfigApi:
         return {"status": "OK", "message": f"'{name}' deleted."}
 
 
-def authinfo(user: User) -> dict[str, Any]:
-    """``GET /_plugins/_security/authinfo`` for a basic-auth user."""
-    return {"user": f"User [name={user.name}, backend_roles=[{', '.join(user.backend_roles)}], "
-                    f"requestedTenant=null]",
-            "user_name": user.name, "user_requested_tenant": None, "remote_address": None,
+def authinfo(user: User, remote_address: str | None = None) -> dict[str, Any]:
+    """``GET /_plugins/_security/authinfo`` for a basic-auth user (``SecurityInfoAction``'s field order)."""
+    return {"user": user.describe(),
+            "user_name": user.name, "user_requested_tenant": None, "remote_address": remote_address,
             "backend_roles": list(user.backend_roles), "custom_attribute_names": sorted(user.attributes),
             "roles": list(user.roles), "tenants": {user.name: True}, "principal": None,
             "peer_certificates": "0", "sso_logout_url": None}

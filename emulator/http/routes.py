@@ -68,7 +68,8 @@ def _security_routes() -> list[Route]:
                        Route(("GET",), f"{api}/{kind}/{{name}}", get, security_api=True),
                        Route(("PUT",), f"{api}/{kind}/{{name}}", put, security_api=True),
                        Route(("DELETE",), f"{api}/{kind}/{{name}}", delete, security_api=True)]
-        routes += [Route(("GET", "POST"), f"{prefix}/authinfo", security_handlers.get_authinfo, security_api=True),
+        routes += [Route(("GET", "POST"), f"{prefix}/authinfo", security_handlers.get_authinfo,
+                         frozenset({"verbose", "auth_type"}), security_api=True),
                    Route(("GET",), f"{api}/account", security_handlers.get_account, security_api=True)]
     return routes
 

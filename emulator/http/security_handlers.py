@@ -87,7 +87,9 @@ def delete_mapping(backend: MLBackend, request: ApiRequest) -> Answer:
 
 
 def get_authinfo(backend: MLBackend, request: ApiRequest) -> Answer:
-    return 200, authinfo(request.user)
+    address = request.environ.get("REMOTE_ADDR")
+    port = request.environ.get("REMOTE_PORT")
+    return 200, authinfo(request.user, f"{address}:{port}" if address and port else None)
 
 
 def get_account(backend: MLBackend, request: ApiRequest) -> Answer:
