@@ -58,16 +58,14 @@ def _security_routes() -> list[Route]:
     routes = []
     for prefix in ("/_plugins/_security", "/_opendistro/_security"):
         api = f"{prefix}/api"
-        for kind, get, put, delete in (
-            ("internalusers", security_handlers.get_users, security_handlers.put_user, security_handlers.delete_user),
-            ("roles", security_handlers.get_roles, security_handlers.put_role, security_handlers.delete_role),
-            ("rolesmapping", security_handlers.get_mappings, security_handlers.put_mapping,
-             security_handlers.delete_mapping),
-        ):
+        for kind in ("internalusers", "roles", "rolesmapping"):
+            get = security_handlers.endpoint_handler(kind, "GET")
             routes += [Route(("GET",), f"{api}/{kind}", get, security_api=True),
                        Route(("GET",), f"{api}/{kind}/{{name}}", get, security_api=True),
-                       Route(("PUT",), f"{api}/{kind}/{{name}}", put, security_api=True),
-                       Route(("DELETE",), f"{api}/{kind}/{{name}}", delete, security_api=True)]
+                       Route(("PUT",), f"{api}/{kind}/{{name}}", security_handlers.endpoint_handler(kind, "PUT"),
+                             security_api=True),
+                       Route(("DELETE",), f"{api}/{kind}/{{name}}",
+                             security_handlers.endpoint_handler(kind, "DELETE"), security_api=True)]
         routes += [Route(("GET", "POST"), f"{prefix}/authinfo", security_handlers.get_authinfo,
                          frozenset({"verbose", "auth_type"}), security_api=True),
                    Route(("GET",), f"{api}/account", security_handlers.get_account, security_api=True)]

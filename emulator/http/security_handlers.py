@@ -37,53 +37,29 @@ def _answer(call: Callable[[], Any]) -> Answer:
     return result if isinstance(result, tuple) else (200, result)
 
 
-def _name(request: ApiRequest) -> str | None:
-    return request.path_params.get("name")
+# endpoint -> the SecurityConfigApi methods for GET (one or all), PUT and DELETE
+_METHODS = {
+    "internalusers": ("get_users", "put_user", "delete_user"),
+    "roles": ("get_roles", "put_role", "delete_role"),
+    "rolesmapping": ("get_mappings", "put_mapping", "delete_mapping"),
+}
 
 
-def get_users(backend: MLBackend, request: ApiRequest) -> Answer:
-    api = _api(backend, request, "internalusers")
-    return _answer(lambda: api.get_users(_name(request)))
+def endpoint_handler(endpoint: str, method: str) -> Callable[[MLBackend, ApiRequest], Answer]:
+    """The handler of one configuration endpoint and HTTP method (``GET``, ``PUT`` or ``DELETE``)."""
+    get_name, put_name, delete_name = _METHODS[endpoint]
 
+    def handle(backend: MLBackend, request: ApiRequest) -> Answer:
+        api = _api(backend, request, endpoint)
+        name = request.path_params.get("name")
+        if method == "GET":
+            return _answer(lambda: getattr(api, get_name)(name))
+        if method == "PUT":
+            return _answer(lambda: getattr(api, put_name)(name, request.json()))
+        return _answer(lambda: getattr(api, delete_name)(name))
 
-def put_user(backend: MLBackend, request: ApiRequest) -> Answer:
-    api = _api(backend, request, "internalusers")
-    return _answer(lambda: api.put_user(request.path_params["name"], request.json()))
-
-
-def delete_user(backend: MLBackend, request: ApiRequest) -> Answer:
-    api = _api(backend, request, "internalusers")
-    return _answer(lambda: api.delete_user(request.path_params["name"]))
-
-
-def get_roles(backend: MLBackend, request: ApiRequest) -> Answer:
-    api = _api(backend, request, "roles")
-    return _answer(lambda: api.get_roles(_name(request)))
-
-
-def put_role(backend: MLBackend, request: ApiRequest) -> Answer:
-    api = _api(backend, request, "roles")
-    return _answer(lambda: api.put_role(request.path_params["name"], request.json()))
-
-
-def delete_role(backend: MLBackend, request: ApiRequest) -> Answer:
-    api = _api(backend, request, "roles")
-    return _answer(lambda: api.delete_role(request.path_params["name"]))
-
-
-def get_mappings(backend: MLBackend, request: ApiRequest) -> Answer:
-    api = _api(backend, request, "rolesmapping")
-    return _answer(lambda: api.get_mappings(_name(request)))
-
-
-def put_mapping(backend: MLBackend, request: ApiRequest) -> Answer:
-    api = _api(backend, request, "rolesmapping")
-    return _answer(lambda: api.put_mapping(request.path_params["name"], request.json()))
-
-
-def delete_mapping(backend: MLBackend, request: ApiRequest) -> Answer:
-    api = _api(backend, request, "rolesmapping")
-    return _answer(lambda: api.delete_mapping(request.path_params["name"]))
+    handle.__name__ = f"{method.lower()}_{endpoint}"
+    return handle
 
 
 def get_authinfo(backend: MLBackend, request: ApiRequest) -> Answer:
