@@ -161,3 +161,21 @@ def test_with_connector_access_control_off_access_fields_are_refused(fields: dic
                                     builders.connector())[1]["connector_id"]
         status, connector = cluster.call("bob", "GET", f"{ML}/connectors/{connector_id}")
         assert status == 200 and "owner" not in connector and "access" not in connector
+
+
+def test_a_model_cannot_be_moved_to_a_group_or_connector_the_caller_may_not_use(cluster: Cluster) -> None:
+    group = cluster.call("tom", "POST", f"{ML}/model_groups/_register", {"name": "toms"})[1]["model_group_id"]
+    own_connector = cluster.call("tom", "POST", f"{ML}/connectors/_create", builders.connector())[1]["connector_id"]
+    model_id = cluster.call("tom", "POST", f"{ML}/models/_register", {
+        "name": "chat", "function_name": "remote", "model_group_id": group,
+        "connector_id": own_connector})[1]["model_id"]
+    bobs_group = cluster.call("bob", "POST", f"{ML}/model_groups/_register", {"name": "bobs"})[1]["model_group_id"]
+    bobs_connector = cluster.call("bob", "POST", f"{ML}/connectors/_create",
+                                  builders.connector())[1]["connector_id"]
+    assert cluster.call("tom", "PUT", f"{ML}/models/{model_id}", {"model_group_id": bobs_group}) == error(
+        "User Doesn't have privilege to re-link this model to the target model group due to no access to the target "
+        f"model group with model group ID {bobs_group}", "status_exception", 403)
+    assert cluster.call("tom", "PUT", f"{ML}/models/{model_id}", {"connector_id": bobs_connector}) == error(
+        f"You don't have permission to update the connector, connector id: {bobs_connector}", "status_exception", 403)
+    model = cluster.call("tom", "GET", f"{ML}/models/{model_id}")[1]
+    assert (model["model_group_id"], model["connector_id"]) == (group, own_connector)

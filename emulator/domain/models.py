@@ -330,7 +330,13 @@ class Models:
                         "This remote does not have a connector_id field, maybe it uses an internal connector.", 400
                     )
                 # With security off the plugin's access check passes without fetching the connector.
-                source["connector_id"] = update["connector_id"]
+                new_connector = update["connector_id"]
+                if self.connectors.controlled(user) and self.store.index_exists(CONNECTOR_INDEX):
+                    found = self.store.view(CONNECTOR_INDEX, new_connector)
+                    if found is not None and not self.connectors.permitted(found, user):
+                        raise status_exception(
+                            f"You don't have permission to update the connector, connector id: {new_connector}", 403)
+                source["connector_id"] = new_connector
             if "guardrails" in update:
                 raise illegal_argument("Model [guardrails] is not supported by the ML Commons emulator yet")
             new_group = update.get("model_group_id")
@@ -340,6 +346,9 @@ class Models:
                         "Failed to find the model group with the provided model group id in the update model input, "
                         f"MODEL_GROUP_ID: {new_group}", 404,
                     )
+                self.groups.check_access(new_group, user, status_exception(
+                    "User Doesn't have privilege to re-link this model to the target model group due to no access "
+                    f"to the target model group with model group ID {new_group}", 403))
                 source["model_group_id"] = new_group
                 source["model_version"] = str(self.groups.bump_version(new_group))
             if "model_config" in update and source.get("algorithm") == "REMOTE":
