@@ -185,3 +185,14 @@ def test_any_authorization_header_is_either_the_admin_or_401(authorization: str)
     else:
         assert (status, body, headers["WWW-Authenticate"]) == (401, b"Unauthorized",
                                                                'Basic realm="OpenSearch Security"')
+
+
+def test_remembered_credentials_stop_working_when_the_password_changes_or_the_user_goes() -> None:
+    emulator = Emulator(security=True)
+    call(emulator, ADMIN, "PUT", f"{USERS}/erin", {"password": "Fir5t-Passw0rd!"})
+    assert raw(emulator, "GET", "/_plugins/_security/authinfo", ("erin", "Fir5t-Passw0rd!"))[0] == 200
+    call(emulator, ADMIN, "PUT", f"{USERS}/erin", {"password": "Sec0nd-Passw0rd!"})
+    assert raw(emulator, "GET", "/_plugins/_security/authinfo", ("erin", "Fir5t-Passw0rd!"))[0] == 401
+    assert raw(emulator, "GET", "/_plugins/_security/authinfo", ("erin", "Sec0nd-Passw0rd!"))[0] == 200
+    call(emulator, ADMIN, "DELETE", f"{USERS}/erin")
+    assert raw(emulator, "GET", "/_plugins/_security/authinfo", ("erin", "Sec0nd-Passw0rd!"))[0] == 401
