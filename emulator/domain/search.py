@@ -1057,12 +1057,17 @@ def _sort_value(spec: _Sort, view: _DocView, score: float) -> Any:
 # -- _source filtering --------------------------------------------------------------------------------------------
 
 
+_MAX_REMEMBERED_STEPS = 20_000
+
+
 class _Glob:
     """A union of simple-match patterns (``*`` only) stepped a character at a time, like a run automaton."""
 
     def __init__(self, patterns: Sequence[str]) -> None:
         self.patterns = list(patterns)
         self.initial = self._closure({(i, 0) for i in range(len(self.patterns))})
+        # Every hit steps through the same field names: remember each (state, name) transition.
+        self._steps: dict[tuple[frozenset[tuple[int, int]], str], frozenset[tuple[int, int]]] = {}
 
     def _closure(self, states: set[tuple[int, int]]) -> frozenset[tuple[int, int]]:
         out = set(states)
@@ -1076,6 +1081,14 @@ class _Glob:
         return frozenset(out)
 
     def step(self, states: frozenset[tuple[int, int]], text: str) -> frozenset[tuple[int, int]]:
+        known = self._steps.get((states, text))
+        if known is None:
+            if len(self._steps) > _MAX_REMEMBERED_STEPS:
+                self._steps.clear()  # documents with ever new field names must not grow it without bound
+            known = self._steps[(states, text)] = self._step(states, text)
+        return known
+
+    def _step(self, states: frozenset[tuple[int, int]], text: str) -> frozenset[tuple[int, int]]:
         for char in text:
             if not states:
                 return states
@@ -1094,6 +1107,11 @@ class _Glob:
         return any(pos == len(self.patterns[index]) for index, pos in states)
 
 
+@functools.lru_cache(maxsize=256)
+def _glob(patterns: tuple[str, ...]) -> _Glob:
+    return _Glob(patterns)
+
+
 def _field_patterns(paths: Sequence[str]) -> list[str]:
     # An object path also matches everything under it.
     out: list[str] = []
@@ -1106,9 +1124,9 @@ def filter_source(source: dict[str, Any], includes: Sequence[str], excludes: Seq
     """``XContentMapValues.filter``: keep the included, drop the excluded dotted paths (``*`` wildcards)."""
     if not includes and not excludes:
         return copy.deepcopy(source)
-    match_all = _Glob(["*"])
-    include = _Glob(_field_patterns(includes)) if includes else match_all
-    exclude = _Glob(_field_patterns(excludes))
+    match_all = _glob(("*",))
+    include = _glob(tuple(_field_patterns(includes))) if includes else match_all
+    exclude = _glob(tuple(_field_patterns(excludes)))
     return copy.deepcopy(_filter_map(source, include, include.initial, exclude, exclude.initial, match_all))
 
 
