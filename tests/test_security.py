@@ -196,3 +196,35 @@ def test_remembered_credentials_stop_working_when_the_password_changes_or_the_us
     assert raw(emulator, "GET", "/_plugins/_security/authinfo", ("erin", "Sec0nd-Passw0rd!"))[0] == 200
     call(emulator, ADMIN, "DELETE", f"{USERS}/erin")
     assert raw(emulator, "GET", "/_plugins/_security/authinfo", ("erin", "Sec0nd-Passw0rd!"))[0] == 401
+
+
+def test_a_json_patch_changes_one_user_and_is_validated_like_a_put() -> None:
+    emulator = Emulator(security=True)
+    call(emulator, ADMIN, "PUT", f"{USERS}/gina", {"password": "Fir5t-Passw0rd!", "backend_roles": ["IT"]})
+    assert call(emulator, ADMIN, "PATCH", f"{USERS}/gina", [
+        {"op": "replace", "path": "/backend_roles", "value": ["IT", "HR"]},
+        {"op": "add", "path": "/password", "value": "Sec0nd-Passw0rd!"}]) == (
+        200, {"status": "OK", "message": "'gina' updated."})
+    assert call(emulator, ADMIN, "GET", f"{USERS}/gina")[1]["gina"]["backend_roles"] == ["IT", "HR"]
+    assert raw(emulator, "GET", "/_plugins/_security/authinfo", ("gina", "Sec0nd-Passw0rd!"))[0] == 200
+    assert call(emulator, ADMIN, "PATCH", f"{USERS}/gina", [
+        {"op": "add", "path": "/password", "value": "password"}]) == (400, {"status": "error",
+                                                                         "reason": "Weak password"})
+    assert call(emulator, ADMIN, "PATCH", f"{USERS}/nobody", []) == (404, {"status": "NOT_FOUND",
+                                                                          "message": "user 'nobody' not found."})
+
+
+def test_a_json_patch_on_the_whole_endpoint_adds_and_removes_entries_all_or_nothing() -> None:
+    emulator = Emulator(security=True)
+    call(emulator, ADMIN, "PUT", f"{USERS}/hank", {"password": "Fir5t-Passw0rd!"})
+    assert call(emulator, ADMIN, "PATCH", "/_plugins/_security/api/rolesmapping", [
+        {"op": "add", "path": "/ml_read_access", "value": {"users": ["hank"]}}]) == (
+        200, {"status": "OK", "message": "Resource updated."})
+    assert call(emulator, ADMIN, "GET", "/_plugins/_security/authinfo")[1]["user_name"] == "admin"
+    assert sorted(call(emulator, ADMIN, "GET", MAPPINGS)[1]) == ["all_access", "ml_read_access"]
+    refused = call(emulator, ADMIN, "PATCH", USERS, [{"op": "remove", "path": "/hank"},
+                                                    {"op": "remove", "path": "/admin"}])
+    assert refused == (403, {"status": "FORBIDDEN", "message": "Resource 'admin' is reserved."})
+    assert sorted(call(emulator, ADMIN, "GET", USERS)[1]) == ["admin", "hank"]
+    status, answer = call(emulator, ADMIN, "PATCH", USERS, [{"op": "replace", "path": "/nobody/x", "value": 1}])
+    assert status == 400 and answer["status"] == "BAD_REQUEST"

@@ -300,27 +300,7 @@ class SecurityConfigApi:
     # -- internal users ----------------------------------------------------------------------------------
 
     def put_user(self, name: str, body: Any) -> tuple[int, dict[str, Any]]:
-        body = _check_body(body, _USER_FIELDS)
-        password = body.get("password")
-        if isinstance(password, str):
-            _validate_password(name, password)
-        with self.security.lock:
-            current = self.security.users.get(name)
-            self._check_mutable(current, name)
-            if password is None and current is None:
-                raise _refusal(400, "Please specify either 'hash' or 'password' when creating a new internal user.")
-            attributes = body.get("attributes", {})
-            entry = {"hash": hash_password(password) if isinstance(password, str) else current["hash"],  # type: ignore[index]
-                     "reserved": False, "hidden": False,
-                     "backend_roles": _string_list(body, "backend_roles"), "attributes": dict(attributes),
-                     "opendistro_security_roles": _string_list(body, "opendistro_security_roles"),
-                     "static": False}
-            if isinstance(body.get("description"), str):
-                entry["description"] = body["description"]
-            self.security.users[name] = entry
-        if current is None:
-            return 201, {"status": "CREATED", "message": f"'{name}' created."}
-        return 200, {"status": "OK", "message": f"'{name}' updated."}
+        return self.put("internalusers", name, body)
 
     def get_users(self, name: str | None) -> dict[str, Any]:
         with self.security.lock:
@@ -337,14 +317,7 @@ class SecurityConfigApi:
     # -- roles and mappings ------------------------------------------------------------------------------
 
     def put_role(self, name: str, body: Any) -> tuple[int, dict[str, Any]]:
-        body = _check_body(body, _ROLE_FIELDS)
-        index_permissions = body.get("index_permissions", [])
-        entry = {"reserved": False, "hidden": False, "cluster_permissions": _string_list(body, "cluster_permissions"),
-                 "index_permissions": copy.deepcopy(index_permissions),
-                 "tenant_permissions": copy.deepcopy(body.get("tenant_permissions", [])), "static": False}
-        if isinstance(body.get("description"), str):
-            entry["description"] = body["description"]
-        return self._put(self.security.roles, name, entry)
+        return self.put("roles", name, body)
 
     def get_roles(self, name: str | None) -> dict[str, Any]:
         return self._get(self.security.roles, name, "role")
@@ -353,16 +326,7 @@ class SecurityConfigApi:
         return self._delete(self.security.roles, name, "role")
 
     def put_mapping(self, name: str, body: Any) -> tuple[int, dict[str, Any]]:
-        body = _check_body(body, _MAPPING_FIELDS)
-        with self.security.lock:
-            if name not in self.security.roles:
-                raise _refusal(404, f"role '{name}' not found.")
-        entry = {"hosts": _string_list(body, "hosts"), "users": _string_list(body, "users"), "reserved": False,
-                 "hidden": False, "backend_roles": _string_list(body, "backend_roles"),
-                 "and_backend_roles": _string_list(body, "and_backend_roles")}
-        if isinstance(body.get("description"), str):
-            entry["description"] = body["description"]
-        return self._put(self.security.mappings, name, entry)
+        return self.put("rolesmapping", name, body)
 
     def get_mappings(self, name: str | None) -> dict[str, Any]:
         return self._get(self.security.mappings, name, "rolesmapping")
@@ -385,14 +349,86 @@ class SecurityConfigApi:
         if current.get("reserved"):
             raise _refusal(403, f"Resource '{name}' is reserved.")
 
-    def _put(self, table: dict[str, dict[str, Any]], name: str, entry: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+    # -- entries as PUT and PATCH build them -----------------------------------------------------------------
+
+    def _table(self, endpoint: str) -> dict[str, dict[str, Any]]:
+        return {"internalusers": self.security.users, "roles": self.security.roles,
+                "rolesmapping": self.security.mappings}[endpoint]
+
+    def _entry(self, endpoint: str, name: str, body: Any, current: dict[str, Any] | None) -> dict[str, Any]:
+        """The stored entry a PUT body gives (validated as the plugin validates it)."""
+        if endpoint == "internalusers":
+            body = _check_body(body, _USER_FIELDS)
+            password = body.get("password")
+            if isinstance(password, str):
+                _validate_password(name, password)
+            if password is None and current is None:
+                raise _refusal(400, "Please specify either 'hash' or 'password' when creating a new internal user.")
+            entry = {"hash": hash_password(password) if isinstance(password, str) else current["hash"],  # type: ignore[index]
+                     "reserved": False, "hidden": False, "backend_roles": _string_list(body, "backend_roles"),
+                     "attributes": dict(body.get("attributes", {})),
+                     "opendistro_security_roles": _string_list(body, "opendistro_security_roles"), "static": False}
+        elif endpoint == "roles":
+            body = _check_body(body, _ROLE_FIELDS)
+            entry = {"reserved": False, "hidden": False,
+                     "cluster_permissions": _string_list(body, "cluster_permissions"),
+                     "index_permissions": copy.deepcopy(body.get("index_permissions", [])),
+                     "tenant_permissions": copy.deepcopy(body.get("tenant_permissions", [])), "static": False}
+        else:
+            body = _check_body(body, _MAPPING_FIELDS)
+            if name not in self.security.roles:
+                raise _refusal(404, f"role '{name}' not found.")
+            entry = {"hosts": _string_list(body, "hosts"), "users": _string_list(body, "users"), "reserved": False,
+                     "hidden": False, "backend_roles": _string_list(body, "backend_roles"),
+                     "and_backend_roles": _string_list(body, "and_backend_roles")}
+        if isinstance(body.get("description"), str):
+            entry["description"] = body["description"]
+        return entry
+
+    def put(self, endpoint: str, name: str, body: Any) -> tuple[int, dict[str, Any]]:
         with self.security.lock:
+            table = self._table(endpoint)
             current = table.get(name)
             self._check_mutable(current, name)
-            table[name] = entry
+            table[name] = self._entry(endpoint, name, body, current)
         if current is None:
             return 201, {"status": "CREATED", "message": f"'{name}' created."}
         return 200, {"status": "OK", "message": f"'{name}' updated."}
+
+    def patch(self, endpoint: str, name: str | None, operations: Any) -> dict[str, Any]:
+        """A JSON Patch (RFC 6902) on one entry or on the whole endpoint; every changed entry is validated as
+        a PUT body would be, and nothing changes unless all of them pass."""
+        import jsonpatch
+
+        resource = {"internalusers": "user", "roles": "role", "rolesmapping": "rolesmapping"}[endpoint]
+        if not isinstance(operations, list):
+            raise _invalid("Could not parse content of request.")
+        with self.security.lock:
+            table = self._table(endpoint)
+            if name is not None and name not in table:
+                raise _refusal(404, f"{resource} '{name}' not found.")
+            editable = {key: _editable(entry) for key, entry in table.items() if not entry.get("hidden")
+                        and (name is None or key == name)}
+            document = editable[name] if name is not None else editable
+            try:
+                patched = jsonpatch.apply_patch(document, operations)
+            except (jsonpatch.JsonPatchException, jsonpatch.JsonPointerException) as error:
+                raise _refusal(400, str(error)) from None
+            result = {name: patched} if name is not None else patched
+            if not isinstance(result, dict):
+                raise _invalid("Could not parse content of request.")
+            changes: dict[str, dict[str, Any]] = {}
+            for key, body in result.items():
+                if body != editable.get(key):
+                    self._check_mutable(table.get(key), key)
+                    changes[key] = self._entry(endpoint, key, body, table.get(key))
+            removed = [key for key in editable if key not in result]
+            for key in removed:
+                self._check_mutable(table[key], key)
+            table.update(changes)
+            for key in removed:
+                del table[key]
+        return {"status": "OK", "message": f"'{name}' updated." if name is not None else "Resource updated."}
 
     def _get(self, table: dict[str, dict[str, Any]], name: str | None, resource: str) -> dict[str, Any]:
         with self.security.lock:
@@ -409,6 +445,12 @@ class SecurityConfigApi:
             self._check_mutable(current, name)
             del table[name]
         return {"status": "OK", "message": f"'{name}' deleted."}
+
+
+def _editable(entry: dict[str, Any]) -> dict[str, Any]:
+    """What a JSON Patch works on: the entry without its hash and its bookkeeping flags."""
+    return {key: copy.deepcopy(value) for key, value in entry.items()
+            if key not in ("hash", "reserved", "hidden", "static")}
 
 
 def authinfo(user: User, remote_address: str | None = None) -> dict[str, Any]:

@@ -60,8 +60,11 @@ def _security_routes() -> list[Route]:
         api = f"{prefix}/api"
         for kind in ("internalusers", "roles", "rolesmapping"):
             get = security_handlers.endpoint_handler(kind, "GET")
+            patch = security_handlers.endpoint_handler(kind, "PATCH")
             routes += [Route(("GET",), f"{api}/{kind}", get, security_api=True),
+                       Route(("PATCH",), f"{api}/{kind}", patch, security_api=True),
                        Route(("GET",), f"{api}/{kind}/{{name}}", get, security_api=True),
+                       Route(("PATCH",), f"{api}/{kind}/{{name}}", patch, security_api=True),
                        Route(("PUT",), f"{api}/{kind}/{{name}}", security_handlers.endpoint_handler(kind, "PUT"),
                              security_api=True),
                        Route(("DELETE",), f"{api}/{kind}/{{name}}",

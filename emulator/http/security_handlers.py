@@ -46,7 +46,7 @@ _METHODS = {
 
 
 def endpoint_handler(endpoint: str, method: str) -> Callable[[MLBackend, ApiRequest], Answer]:
-    """The handler of one configuration endpoint and HTTP method (``GET``, ``PUT`` or ``DELETE``)."""
+    """The handler of one configuration endpoint and HTTP method (``GET``, ``PUT``, ``PATCH`` or ``DELETE``)."""
     get_name, put_name, delete_name = _METHODS[endpoint]
 
     def handle(backend: MLBackend, request: ApiRequest) -> Answer:
@@ -56,6 +56,8 @@ def endpoint_handler(endpoint: str, method: str) -> Callable[[MLBackend, ApiRequ
             return _answer(lambda: getattr(api, get_name)(name))
         if method == "PUT":
             return _answer(lambda: getattr(api, put_name)(name, request.json()))
+        if method == "PATCH":
+            return _answer(lambda: api.patch(endpoint, name, request.json()))
         return _answer(lambda: getattr(api, delete_name)(name))
 
     handle.__name__ = f"{method.lower()}_{endpoint}"
