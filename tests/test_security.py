@@ -228,3 +228,19 @@ def test_a_json_patch_on_the_whole_endpoint_adds_and_removes_entries_all_or_noth
     assert sorted(call(emulator, ADMIN, "GET", USERS)[1]) == ["admin", "hank"]
     status, answer = call(emulator, ADMIN, "PATCH", USERS, [{"op": "replace", "path": "/nobody/x", "value": 1}])
     assert status == 400 and answer["status"] == "BAD_REQUEST"
+
+
+@pytest.mark.parametrize(("version", "user_keys", "mapping_keys"), [
+    ("3.8.0", ["attributes", "backend_roles", "hash", "hidden", "opendistro_security_roles", "reserved", "static"],
+     ["and_backend_roles", "backend_roles", "description", "hidden", "hosts", "reserved", "users"]),
+    ("3.6.0", ["hash", "reserved", "hidden", "backend_roles", "attributes", "opendistro_security_roles", "static"],
+     ["hosts", "users", "reserved", "hidden", "backend_roles", "and_backend_roles", "description"]),
+])
+def test_entries_are_written_sorted_from_3_7_and_in_declaration_order_before(
+        version: str, user_keys: list[str], mapping_keys: list[str]) -> None:
+    emulator = Emulator(version=version, security=True)
+    call(emulator, ADMIN, "PUT", f"{USERS}/ivan", {"password": "Fir5t-Passw0rd!"})
+    assert list(call(emulator, ADMIN, "GET", f"{USERS}/ivan")[1]["ivan"]) == user_keys
+    assert list(call(emulator, ADMIN, "GET", f"{MAPPINGS}/all_access")[1]["all_access"]) == mapping_keys
+    role = call(emulator, ADMIN, "GET", "/_plugins/_security/api/roles/ml_full_access")[1]["ml_full_access"]
+    assert "dls" not in role["index_permissions"][0] and "description" in role

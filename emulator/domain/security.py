@@ -22,6 +22,8 @@ import threading
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..connectors.values import hashmap_order
+
 DEFAULT_ADMIN_PASSWORD = "admin"
 ADMIN_ROLE = "all_access"
 REST_API_ROLES = frozenset({"all_access", "security_rest_api_access"})
@@ -291,11 +293,24 @@ def _validate_password(username: str, password: str) -> None:
         raise _invalid("Password is similar to user name")
 
 
+# Field order before 3.7 (Jackson 2, declaration order with ``static`` last).
+_DECLARATION_ORDER = {
+    "internalusers": ("hash", "reserved", "hidden", "backend_roles", "attributes", "description",
+                      "opendistro_security_roles", "static"),
+    "roles": ("reserved", "hidden", "description", "cluster_permissions", "index_permissions", "tenant_permissions",
+              "static"),
+    "rolesmapping": ("hosts", "users", "reserved", "hidden", "backend_roles", "and_backend_roles", "description"),
+}
+_INDEX_PERMISSION_ORDER = ("index_patterns", "dls", "fls", "masked_fields", "allowed_actions")
+
+
 class SecurityConfigApi:
     """The internal users, roles and role mappings a caller may manage through the REST API."""
 
-    def __init__(self, security: Security) -> None:
+    def __init__(self, security: Security, sorted_fields: bool = True) -> None:
         self.security = security
+        # From 3.7 the plugin writes entries with Jackson 3, which sorts bean properties by name.
+        self.sorted_fields = sorted_fields
 
     # -- internal users ----------------------------------------------------------------------------------
 
@@ -306,9 +321,9 @@ class SecurityConfigApi:
         with self.security.lock:
             if name is not None and name not in self.security.users:
                 raise _refusal(404, f"user '{name}' not found.")
-            chosen = [name] if name is not None else sorted(self.security.users)
+            chosen = [name] if name is not None else hashmap_order(list(self.security.users))
             # The stored hash is never answered.
-            return {user: {**{k: copy.deepcopy(v) for k, v in self.security.users[user].items()}, "hash": ""}
+            return {user: self._render("internalusers", {**self.security.users[user], "hash": ""})
                     for user in chosen}
 
     def delete_user(self, name: str) -> dict[str, Any]:
@@ -320,7 +335,7 @@ class SecurityConfigApi:
         return self.put("roles", name, body)
 
     def get_roles(self, name: str | None) -> dict[str, Any]:
-        return self._get(self.security.roles, name, "role")
+        return self._get("roles", name, "role")
 
     def delete_role(self, name: str) -> dict[str, Any]:
         return self._delete(self.security.roles, name, "role")
@@ -329,7 +344,7 @@ class SecurityConfigApi:
         return self.put("rolesmapping", name, body)
 
     def get_mappings(self, name: str | None) -> dict[str, Any]:
-        return self._get(self.security.mappings, name, "rolesmapping")
+        return self._get("rolesmapping", name, "rolesmapping")
 
     def delete_mapping(self, name: str) -> dict[str, Any]:
         return self._delete(self.security.mappings, name, "rolesmapping")
@@ -372,7 +387,11 @@ class SecurityConfigApi:
             body = _check_body(body, _ROLE_FIELDS)
             entry = {"reserved": False, "hidden": False,
                      "cluster_permissions": _string_list(body, "cluster_permissions"),
-                     "index_permissions": copy.deepcopy(body.get("index_permissions", [])),
+                     "index_permissions": [{"index_patterns": list(p.get("index_patterns") or []),
+                                            "dls": p.get("dls") or None, "fls": list(p.get("fls") or []),
+                                            "masked_fields": list(p.get("masked_fields") or []),
+                                            "allowed_actions": list(p.get("allowed_actions") or [])}
+                                           for p in body.get("index_permissions", []) if isinstance(p, dict)],
                      "tenant_permissions": copy.deepcopy(body.get("tenant_permissions", [])), "static": False}
         else:
             body = _check_body(body, _MAPPING_FIELDS)
@@ -430,12 +449,34 @@ class SecurityConfigApi:
                 del table[key]
         return {"status": "OK", "message": f"'{name}' updated." if name is not None else "Resource updated."}
 
-    def _get(self, table: dict[str, dict[str, Any]], name: str | None, resource: str) -> dict[str, Any]:
+    def _get(self, endpoint: str, name: str | None, resource: str) -> dict[str, Any]:
         with self.security.lock:
+            table = self._table(endpoint)
             if name is not None and name not in table:
                 raise _refusal(404, f"{resource} '{name}' not found.")
-            chosen = [name] if name is not None else sorted(table)
-            return {key: copy.deepcopy(table[key]) for key in chosen}
+            # The plugin answers from a HashMap of the names.
+            chosen = [name] if name is not None else hashmap_order(list(table))
+            return {key: self._render(endpoint, table[key]) for key in chosen}
+
+    def _render(self, endpoint: str, entry: dict[str, Any]) -> dict[str, Any]:
+        """An entry as the plugin writes it: null fields left out; fields sorted by name from 3.7, in
+        declaration order before (``static`` last)."""
+        def bean(values: dict[str, Any], order: tuple[str, ...]) -> dict[str, Any]:
+            present = {key: copy.deepcopy(value) for key, value in values.items() if value is not None}
+            if "attributes" in present and isinstance(present["attributes"], dict):
+                present["attributes"] = {k: present["attributes"][k]
+                                         for k in hashmap_order(list(present["attributes"]))}
+            keys = sorted(present) if self.sorted_fields else [k for k in order if k in present] + [
+                k for k in present if k not in order]
+            return {key: present[key] for key in keys}
+
+        rendered = dict(entry)
+        if endpoint == "roles":
+            rendered["index_permissions"] = [bean(p, _INDEX_PERMISSION_ORDER) for p in entry.get(
+                "index_permissions") or []]
+            rendered["tenant_permissions"] = [bean(p, ("tenant_patterns", "allowed_actions")) for p in entry.get(
+                "tenant_permissions") or []]
+        return bean(rendered, _DECLARATION_ORDER[endpoint])
 
     def _delete(self, table: dict[str, dict[str, Any]], name: str, resource: str) -> dict[str, Any]:
         with self.security.lock:

@@ -26,7 +26,7 @@ def _api(backend: MLBackend, request: ApiRequest, endpoint: str) -> SecurityConf
             "message": f"No permission to access REST API: User {user.name} with Security roles "
                        f"[{', '.join(user.roles)}] does not have any access to endpoint {_ENDPOINTS[endpoint]} "
                        f"and method {request.method}"})
-    return SecurityConfigApi(backend.security)
+    return SecurityConfigApi(backend.security, sorted_fields=backend.node.at_least("3.7"))
 
 
 def _answer(call: Callable[[], Any]) -> Answer:
