@@ -17,12 +17,13 @@ from decimal import Decimal
 from typing import Any
 
 from ..errors import OpenSearchError, illegal_argument, java_exception
+from ..javacollections import java_map
 from ..jsonlimits import too_deep
 from . import jsonpath
 from .jsonpath import javalang, smartjson
 from .jsonpath.errors import JavaError
 from .output import parse_response_body
-from .values import is_json_container, java_map
+from .values import is_json_container
 
 RESPONSE_FILTER = "response_filter"
 DATA_TYPES = ("FLOAT32", "FLOAT64", "FLOAT16", "UINT8", "INT32", "INT8", "INT64", "BOOLEAN", "UNKNOWN", "STRING",

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..connectors.values import java_map
 from ..errors import LocatedError, OpenSearchError
+from ..javacollections import java_map
 from ..javanumbers import java_double
 from ..jsonlimits import JACKSON_SOURCE
 from .store import Document

@@ -5,8 +5,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from ..connectors.values import gson_json, java_map
+from ..connectors.values import gson_json
 from ..errors import illegal_argument, parse_exception
+from ..javacollections import java_map
 from . import connector_input, fields
 
 FUNCTION_NAMES = [

@@ -22,7 +22,7 @@ import threading
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..connectors.values import hashmap_order
+from ..javacollections import hashmap_order
 
 DEFAULT_ADMIN_PASSWORD = "admin"
 ADMIN_ROLE = "all_access"

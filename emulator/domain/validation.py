@@ -10,8 +10,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from ..connectors.values import hashmap_order
 from ..errors import validation_failed
+from ..javacollections import hashmap_order
 
 _SAFE_PUNCTUATION = set(" .,!?():@-_/'\"\t\n\x0b\f\r")
 _SAFE_ASCII = re.compile(r"[A-Za-z0-9 \t\n\x0b\f\r.,!?():@\-_/'\"]*")

@@ -16,7 +16,7 @@ import struct
 from decimal import Decimal
 from typing import Any
 
-from ..values import java_string_hash
+from ...javacollections import java_string_hash
 
 INT_MIN = -(1 << 31)
 INT_MAX = (1 << 31) - 1
