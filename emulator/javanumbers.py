@@ -27,14 +27,22 @@ _MIN_NORMAL_DOUBLE = 2.2250738585072014e-308
 _MIN_NORMAL_FLOAT = 1.1754943508222875e-38
 
 
-def java_double(value: float) -> str:
-    """``Double.toString(value)``."""
+def _special(value: float) -> str | None:
+    """NaN, the infinities and the signed zeros, spelled alike by ``Double`` and ``Float``."""
     if math.isnan(value):
         return "NaN"
     if math.isinf(value):
         return "Infinity" if value > 0 else "-Infinity"
     if value == 0:
         return "-0.0" if math.copysign(1.0, value) < 0 else "0.0"
+    return None
+
+
+def java_double(value: float) -> str:
+    """``Double.toString(value)``."""
+    special = _special(value)
+    if special is not None:
+        return special
     magnitude = abs(value)
     if 1e-3 <= magnitude < 1e7:
         # Python's repr uses plain notation with the same shortest digits in this range.
@@ -81,12 +89,9 @@ def _subnormal_double(value: float) -> str:
 
 def java_float(value: float) -> str:
     """``Float.toString(value)`` for a float32-exact Python float."""
-    if math.isnan(value):
-        return "NaN"
-    if math.isinf(value):
-        return "Infinity" if value > 0 else "-Infinity"
-    if value == 0:
-        return "-0.0" if math.copysign(1.0, value) < 0 else "0.0"
+    special = _special(value)
+    if special is not None:
+        return special
     magnitude = abs(value)
     if magnitude >= _MIN_NORMAL_FLOAT:
         # For normal floats the correctly rounded shortest decimal that maps back to the same float is
