@@ -301,6 +301,8 @@ _DECLARATION_ORDER = {
               "static"),
     "rolesmapping": ("hosts", "users", "reserved", "hidden", "backend_roles", "and_backend_roles", "description"),
 }
+# How the plugin names each endpoint's entries in its not-found messages.
+_RESOURCES = {"internalusers": "user", "roles": "role", "rolesmapping": "rolesmapping"}
 _INDEX_PERMISSION_ORDER = ("index_patterns", "dls", "fls", "masked_fields", "allowed_actions")
 
 
@@ -311,43 +313,6 @@ class SecurityConfigApi:
         self.security = security
         # From 3.7 the plugin writes entries with Jackson 3, which sorts bean properties by name.
         self.sorted_fields = sorted_fields
-
-    # -- internal users ----------------------------------------------------------------------------------
-
-    def put_user(self, name: str, body: Any) -> tuple[int, dict[str, Any]]:
-        return self.put("internalusers", name, body)
-
-    def get_users(self, name: str | None) -> dict[str, Any]:
-        with self.security.lock:
-            if name is not None and name not in self.security.users:
-                raise _refusal(404, f"user '{name}' not found.")
-            chosen = [name] if name is not None else hashmap_order(list(self.security.users))
-            # The stored hash is never answered.
-            return {user: self._render("internalusers", {**self.security.users[user], "hash": ""})
-                    for user in chosen}
-
-    def delete_user(self, name: str) -> dict[str, Any]:
-        return self._delete(self.security.users, name, "user")
-
-    # -- roles and mappings ------------------------------------------------------------------------------
-
-    def put_role(self, name: str, body: Any) -> tuple[int, dict[str, Any]]:
-        return self.put("roles", name, body)
-
-    def get_roles(self, name: str | None) -> dict[str, Any]:
-        return self._get("roles", name, "role")
-
-    def delete_role(self, name: str) -> dict[str, Any]:
-        return self._delete(self.security.roles, name, "role")
-
-    def put_mapping(self, name: str, body: Any) -> tuple[int, dict[str, Any]]:
-        return self.put("rolesmapping", name, body)
-
-    def get_mappings(self, name: str | None) -> dict[str, Any]:
-        return self._get("rolesmapping", name, "rolesmapping")
-
-    def delete_mapping(self, name: str) -> dict[str, Any]:
-        return self._delete(self.security.mappings, name, "rolesmapping")
 
     # -- shared ------------------------------------------------------------------------------------------
 
@@ -419,13 +384,12 @@ class SecurityConfigApi:
         a PUT body would be, and nothing changes unless all of them pass."""
         import jsonpatch
 
-        resource = {"internalusers": "user", "roles": "role", "rolesmapping": "rolesmapping"}[endpoint]
         if not isinstance(operations, list):
             raise _invalid("Could not parse content of request.")
         with self.security.lock:
             table = self._table(endpoint)
             if name is not None and name not in table:
-                raise _refusal(404, f"{resource} '{name}' not found.")
+                raise _refusal(404, f"{_RESOURCES[endpoint]} '{name}' not found.")
             editable = {key: _editable(entry) for key, entry in table.items() if not entry.get("hidden")
                         and (name is None or key == name)}
             document = editable[name] if name is not None else editable
@@ -449,12 +413,12 @@ class SecurityConfigApi:
                 del table[key]
         return {"status": "OK", "message": f"'{name}' updated." if name is not None else "Resource updated."}
 
-    def _get(self, endpoint: str, name: str | None, resource: str) -> dict[str, Any]:
+    def get(self, endpoint: str, name: str | None) -> dict[str, Any]:
+        """One entry or all of them (the plugin answers from a HashMap of the names); hashes are blanked."""
         with self.security.lock:
             table = self._table(endpoint)
             if name is not None and name not in table:
-                raise _refusal(404, f"{resource} '{name}' not found.")
-            # The plugin answers from a HashMap of the names.
+                raise _refusal(404, f"{_RESOURCES[endpoint]} '{name}' not found.")
             chosen = [name] if name is not None else hashmap_order(list(table))
             return {key: self._render(endpoint, table[key]) for key in chosen}
 
@@ -471,6 +435,8 @@ class SecurityConfigApi:
             return {key: present[key] for key in keys}
 
         rendered = dict(entry)
+        if "hash" in rendered:
+            rendered["hash"] = ""  # the stored hash is never answered
         if endpoint == "roles":
             rendered["index_permissions"] = [bean(p, _INDEX_PERMISSION_ORDER) for p in entry.get(
                 "index_permissions") or []]
@@ -478,11 +444,12 @@ class SecurityConfigApi:
                 "tenant_permissions") or []]
         return bean(rendered, _DECLARATION_ORDER[endpoint])
 
-    def _delete(self, table: dict[str, dict[str, Any]], name: str, resource: str) -> dict[str, Any]:
+    def delete(self, endpoint: str, name: str) -> dict[str, Any]:
         with self.security.lock:
+            table = self._table(endpoint)
             current = table.get(name)
             if current is None:
-                raise _refusal(404, f"{resource} '{name}' not found.")
+                raise _refusal(404, f"{_RESOURCES[endpoint]} '{name}' not found.")
             self._check_mutable(current, name)
             del table[name]
         return {"status": "OK", "message": f"'{name}' deleted."}

@@ -37,28 +37,19 @@ def _answer(call: Callable[[], Any]) -> Answer:
     return result if isinstance(result, tuple) else (200, result)
 
 
-# endpoint -> the SecurityConfigApi methods for GET (one or all), PUT and DELETE
-_METHODS = {
-    "internalusers": ("get_users", "put_user", "delete_user"),
-    "roles": ("get_roles", "put_role", "delete_role"),
-    "rolesmapping": ("get_mappings", "put_mapping", "delete_mapping"),
-}
-
-
 def endpoint_handler(endpoint: str, method: str) -> Callable[[MLBackend, ApiRequest], Answer]:
     """The handler of one configuration endpoint and HTTP method (``GET``, ``PUT``, ``PATCH`` or ``DELETE``)."""
-    get_name, put_name, delete_name = _METHODS[endpoint]
-
     def handle(backend: MLBackend, request: ApiRequest) -> Answer:
         api = _api(backend, request, endpoint)
         name = request.path_params.get("name")
         if method == "GET":
-            return _answer(lambda: getattr(api, get_name)(name))
-        if method == "PUT":
-            return _answer(lambda: getattr(api, put_name)(name, request.json()))
+            return _answer(lambda: api.get(endpoint, name))
         if method == "PATCH":
             return _answer(lambda: api.patch(endpoint, name, request.json()))
-        return _answer(lambda: getattr(api, delete_name)(name))
+        assert name is not None  # PUT and DELETE routes always name the entry
+        if method == "PUT":
+            return _answer(lambda: api.put(endpoint, name, request.json()))
+        return _answer(lambda: api.delete(endpoint, name))
 
     handle.__name__ = f"{method.lower()}_{endpoint}"
     return handle
