@@ -22,6 +22,7 @@ import threading
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..errors import OpenSearchError
 from ..javacollections import hashmap_order
 
 DEFAULT_ADMIN_PASSWORD = "admin"
@@ -215,6 +216,12 @@ class Security:
                 if role and _matches(self._expand(list(role.get("cluster_permissions") or [])), action):
                     return True
         return False
+
+    def authorize(self, user: User, action: str) -> None:
+        """``SecurityFilter``'s refusal when no role grants the action."""
+        if not self.allows(user, action):
+            raise OpenSearchError(f"no permissions for [{action}] and {user.describe()}", status=403,
+                                  type="security_exception")
 
     def may_use_rest_api(self, user: User) -> bool:
         return bool(REST_API_ROLES & set(user.roles))

@@ -45,7 +45,7 @@ class EmulatorApp:
                 return 200, headers + ([("Allow", ",".join(allowed))] if allowed else []), b""
             route = self._route(request, backend.security.enabled)
             if request.user is not None and route.action is not None:
-                _authorize(backend, request.user, route.action)
+                backend.security.authorize(request.user, route.action)
             check_content_type(request)
             self._check_params(request, route)
             backend.expire_idle_models()
@@ -144,12 +144,6 @@ def _authenticate(backend: MLBackend, request: ApiRequest) -> Any:
     except Unauthorized:
         raise PlainTextError(401, "Unauthorized",
                              [("WWW-Authenticate", 'Basic realm="OpenSearch Security"')]) from None
-
-
-def _authorize(backend: MLBackend, user: Any, action: str) -> None:
-    if not backend.security.allows(user, action):
-        raise OpenSearchError(f"no permissions for [{action}] and {user.describe()}", status=403,
-                              type="security_exception")
 
 
 def _locate(error: LocatedError, request: ApiRequest) -> None:
