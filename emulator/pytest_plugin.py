@@ -263,21 +263,14 @@ def ml_snapshot(request: pytest.FixtureRequest, ml_backend: Backend) -> Iterator
             replacements[version] = "<version>"
         return Normaliser(replacements)
 
+    def report(mismatch: SnapshotMismatch) -> None:
+        request.node.user_properties.append((MISMATCH_PROPERTY, {
+            "key": mismatch.key, "snapshot": str(snapshot.path), "diff": mismatch.diff}))
+
     snapshot = Snapshot(snapshot_path(Path(str(request.node.path)), request.node.name), request.node.nodeid,
                         normaliser, options.snapshot_update,
-                        {"backend": ml_backend.name, "version": version, "distribution": info.get("distribution")})
-    original_match = snapshot.match
-
-    def match(key: str, value: Any) -> None:
-        __tracebackhide__ = True
-        try:
-            original_match(key, value)
-        except SnapshotMismatch as mismatch:
-            request.node.user_properties.append((MISMATCH_PROPERTY, {
-                "key": mismatch.key, "snapshot": str(snapshot.path), "diff": mismatch.diff}))
-            raise
-
-    snapshot.match = match  # type: ignore[method-assign]
+                        {"backend": ml_backend.name, "version": version, "distribution": info.get("distribution")},
+                        on_mismatch=report)
     yield snapshot
     if request.node.stash.get(_CALL_PASSED, False):
         snapshot.save()

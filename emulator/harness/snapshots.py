@@ -66,6 +66,8 @@ class Snapshot:
     source: dict[str, str]
     recorded: dict[str, Any] = field(default_factory=dict)
     mismatches: list[SnapshotMismatch] = field(default_factory=list)
+    # Called with each mismatch before it is raised (the plugin puts it in the test's report).
+    on_mismatch: Callable[[SnapshotMismatch], None] | None = None
     _loaded: dict[str, Any] | None = None
 
     def match(self, key: str, value: Any) -> None:
@@ -89,6 +91,8 @@ class Snapshot:
         if values[key] != normalised:
             mismatch = SnapshotMismatch(key, self.path, diff(values[key], normalised, ("recorded", "response")))
             self.mismatches.append(mismatch)
+            if self.on_mismatch is not None:
+                self.on_mismatch(mismatch)
             raise mismatch
 
     def _recorded_values(self) -> dict[str, Any]:
