@@ -179,3 +179,10 @@ def test_a_model_cannot_be_moved_to_a_group_or_connector_the_caller_may_not_use(
         f"You don't have permission to update the connector, connector id: {bobs_connector}", "status_exception", 403)
     model = cluster.call("tom", "GET", f"{ML}/models/{model_id}")[1]
     assert (model["model_group_id"], model["connector_id"]) == (group, own_connector)
+
+
+def test_with_access_control_on_a_missing_connector_is_not_found_even_with_an_interface(cluster: Cluster) -> None:
+    assert cluster.call("alice", "POST", f"{ML}/models/_register", {
+        "name": "chat", "function_name": "remote", "connector_id": "no-such-connector",
+        "interface": {"input": "{}", "output": "{}"}}) == error("Failed to find connector:no-such-connector",
+                                                               "status_exception", 404)

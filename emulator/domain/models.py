@@ -215,9 +215,13 @@ class Models:
     def _validate_remote_connector(self, parsed: dict[str, Any], user: User | None = None) -> None:
         connector_id = parsed.get("connector_id")
         if connector_id and connector_id.strip():
-            if self.connectors.controlled(user) and self.store.index_exists(CONNECTOR_INDEX):
-                doc = self.store.get(CONNECTOR_INDEX, connector_id)
-                if doc is not None and not self.connectors.permitted(doc.source, user):
+            if self.connectors.controlled(user) and user is not None and not user.is_admin:
+                # validateConnectorAccess fetches the connector first, whatever the model's interface says.
+                doc = self.store.get(CONNECTOR_INDEX, connector_id) if self.store.index_exists(CONNECTOR_INDEX) \
+                    else None
+                if doc is None:
+                    raise status_exception(f"Failed to find connector:{connector_id}", 404)
+                if not self.connectors.permitted(doc.source, user):
                     raise illegal_argument(
                         f"You don't have permission to use the connector provided, connector id: {connector_id}")
             if parsed.get("interface") is None:
